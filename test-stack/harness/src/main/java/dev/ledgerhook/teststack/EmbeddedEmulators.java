@@ -1,0 +1,89 @@
+package dev.ledgerhook.teststack;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * AWS's DynamoDB Local and ElasticMQ, each in its own child JVM, started side by side. No Docker,
+ * no AWS account: what every build machine can run.
+ */
+public final class EmbeddedEmulators implements TestStack {
+
+    private final EmulatorProcess dynamoDb;
+    private final EmulatorProcess elasticMq;
+
+    private EmbeddedEmulators(EmulatorProcess dynamoDb, EmulatorProcess elasticMq) {
+        this.dynamoDb = dynamoDb;
+        this.elasticMq = elasticMq;
+    }
+
+    /** Starts both emulators on free ports. */
+    public static EmbeddedEmulators start() {
+        return start(EmulatorProcess.freePort(), EmulatorProcess.freePort());
+    }
+
+    /** Starts both emulators on the given ports, in parallel: each JVM takes a few seconds to boot. */
+    public static EmbeddedEmulators start(int dynamoDbPort, int sqsPort) {
+        CompletableFuture<EmulatorProcess> dynamoDb = CompletableFuture.supplyAsync(() -> startDynamoDbLocal(dynamoDbPort));
+        CompletableFuture<EmulatorProcess> elasticMq = CompletableFuture.supplyAsync(() -> startElasticMq(sqsPort));
+        try {
+            return new EmbeddedEmulators(dynamoDb.join(), elasticMq.join());
+        } catch (RuntimeException failed) {
+            dynamoDb.thenAccept(EmulatorProcess::close);
+            elasticMq.thenAccept(EmulatorProcess::close);
+            throw failed;
+        }
+    }
+
+    private static EmulatorProcess startDynamoDbLocal(int port) {
+        Path natives = EmulatorClasspath.nativeLibraries("dynamodb-local");
+        return EmulatorProcess.start("dynamodb-local", "dynamodb-local",
+                List.of("-Dsqlite4java.library.path=" + natives),
+                "com.amazonaws.services.dynamodbv2.local.main.ServerRunner",
+                List.of("-inMemory", "-disableTelemetry", "-port", Integer.toString(port)), port);
+    }
+
+    private static EmulatorProcess startElasticMq(int port) {
+        Path config = EmulatorProcess.logDirectory().resolve("elasticmq-" + port + ".conf").toAbsolutePath();
+        String text = """
+                include classpath("application.conf")
+                node-address { protocol = http, host = "127.0.0.1", port = %d, context-path = "" }
+                rest-sqs { enabled = true, bind-port = %d, bind-hostname = "127.0.0.1", sqs-limits = strict }
+                rest-stats { enabled = false }
+                aws { region = %s, accountId = 000000000000 }
+                """.formatted(port, port, REGION);
+        try {
+            Files.writeString(config, text);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return EmulatorProcess.start("elasticmq", "elasticmq", List.of("-Dconfig.file=" + config),
+                "org.elasticmq.server.Main", List.of(), port);
+    }
+
+    @Override
+    public URI dynamoDbEndpoint() {
+        return URI.create("http://127.0.0.1:" + dynamoDb.port());
+    }
+
+    @Override
+    public URI sqsEndpoint() {
+        return URI.create("http://127.0.0.1:" + elasticMq.port());
+    }
+
+    @Override
+    public String description() {
+        return "embedded emulators: DynamoDB Local at " + dynamoDbEndpoint() + ", ElasticMQ at " + sqsEndpoint();
+    }
+
+    @Override
+    public void close() {
+        dynamoDb.close();
+        elasticMq.close();
+    }
+}
