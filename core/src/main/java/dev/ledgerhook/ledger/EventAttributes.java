@@ -18,6 +18,13 @@ public final class EventAttributes {
     /** How many deliveries of this key arrived. */
     public static final String DELIVERIES = "deliveries";
 
+    public static final String TENANT = "tenant";
+    public static final String SOURCE = "source";
+    public static final String EVENT_KEY = "eventKey";
+    public static final String EVENT_TYPE = "eventType";
+    /** The provider's ordering value for the event (epoch milliseconds of its timestamp, or a sequence). */
+    public static final String VERSION = "version";
+
     private EventAttributes() {
     }
 }

@@ -22,6 +22,13 @@ public final class LedgerConditions {
      */
     public static final String LEASE_TAKEOVER = "#status = :received AND leaseUntil < :now";
 
+    /**
+     * The claim is still this delivery's: RECEIVED with the lease it wrote. Guards marking it
+     * ENQUEUED and releasing it after a failed send, so neither undoes a take-over or a worker's
+     * progress that happened in between. {@code :lease} is the claimant's own {@code leaseUntil}.
+     */
+    public static final String OWN_CLAIM = "#status = :received AND leaseUntil = :lease";
+
     private LedgerConditions() {
     }
 }

@@ -16,8 +16,11 @@ public final class StackDefinition {
     /** Worker function timeout in seconds; the queue's visibility timeout is six times this. */
     public static final int WORKER_TIMEOUT_SECONDS = 60;
 
-    /** SQS's classic message size limit; the ingest body limit may never exceed it. */
-    public static final int MAX_MESSAGE_BYTES = 262_144;
+    /**
+     * SQS's message size limit (1 MiB since August 2025). An envelope carries a delivery's payload
+     * plus a few hundred bytes of metadata, so the ingest body limit stays below this.
+     */
+    public static final int MAX_MESSAGE_BYTES = 1_048_576;
 
     /** Receives before SQS moves a message to the DLQ. */
     public static final int MAX_RECEIVE_COUNT = 5;

@@ -69,8 +69,7 @@ public final class TestStacks {
     private static boolean dockerAnswers() {
         boolean plausible = System.getenv("DOCKER_HOST") != null
                 || Files.exists(Path.of("/var/run/docker.sock"))
-                || Files.exists(Path.of(System.getProperty("user.home"), ".docker", "run", "docker.sock"))
-                || Files.exists(Path.of(System.getProperty("user.home"), ".testcontainers.properties"));
+                || Files.exists(Path.of(System.getProperty("user.home"), ".docker", "run", "docker.sock"));
         if (!plausible) {
             return false;
         }

@@ -1,0 +1,92 @@
+package dev.ledgerhook.queue;
+
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.ledgerhook.ledger.EventId;
+
+/**
+ * Envelope JSON, version 1. The payload is embedded as JSON, not as an escaped string, so an
+ * envelope is the payload plus a few hundred bytes whatever the payload holds.
+ */
+public final class EnvelopeCodec {
+
+    public static final int VERSION = 1;
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final JsonFactory FACTORY = JSON.getFactory();
+
+    private EnvelopeCodec() {
+    }
+
+    /** {@code payload} must be valid JSON text; providers guarantee it by parsing it first. */
+    public static String encode(EventEnvelope envelope) {
+        StringWriter out = new StringWriter(envelope.payload().length() + 512);
+        try (JsonGenerator json = FACTORY.createGenerator(out)) {
+            json.writeStartObject();
+            json.writeNumberField("v", VERSION);
+            json.writeStringField("tenant", envelope.id().tenant());
+            json.writeStringField("source", envelope.id().source());
+            json.writeStringField("eventKey", envelope.id().eventKey());
+            json.writeStringField("sourceType", envelope.sourceType());
+            json.writeStringField("eventType", envelope.eventType());
+            json.writeNumberField("version", envelope.version());
+            json.writeStringField("payloadHash", envelope.payloadHash());
+            json.writeNumberField("receivedAt", envelope.receivedAt());
+            json.writeFieldName("payload");
+            json.writeRawValue(envelope.payload());
+            json.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toString();
+    }
+
+    public static EventEnvelope decode(String body) throws MalformedEnvelopeException {
+        JsonNode node;
+        try {
+            node = JSON.readTree(body);
+        } catch (IOException | RuntimeException e) {
+            throw new MalformedEnvelopeException("envelope is not JSON");
+        }
+        if (node == null || !node.isObject()) {
+            throw new MalformedEnvelopeException("envelope is not a JSON object");
+        }
+        if (node.path("v").asInt(-1) != VERSION) {
+            throw new MalformedEnvelopeException("unsupported envelope version " + node.path("v"));
+        }
+        try {
+            EventId id = new EventId(text(node, "tenant"), text(node, "source"), text(node, "eventKey"));
+            JsonNode payload = node.get("payload");
+            if (payload == null || !(payload.isObject() || payload.isArray())) {
+                throw new MalformedEnvelopeException("envelope has no JSON payload");
+            }
+            return new EventEnvelope(id, text(node, "sourceType"), text(node, "eventType"), number(node, "version"),
+                    text(node, "payloadHash"), number(node, "receivedAt"), payload.toString());
+        } catch (IllegalArgumentException e) {
+            throw new MalformedEnvelopeException("envelope has an invalid event id: " + e.getMessage());
+        }
+    }
+
+    private static String text(JsonNode node, String field) throws MalformedEnvelopeException {
+        JsonNode value = node.get(field);
+        if (value == null || !value.isTextual()) {
+            throw new MalformedEnvelopeException("envelope field '" + field + "' is missing or not a string");
+        }
+        return value.asText();
+    }
+
+    private static long number(JsonNode node, String field) throws MalformedEnvelopeException {
+        JsonNode value = node.get(field);
+        if (value == null || !value.canConvertToLong()) {
+            throw new MalformedEnvelopeException("envelope field '" + field + "' is missing or not an integer");
+        }
+        return value.asLong();
+    }
+}
