@@ -23,6 +23,9 @@ public interface StackConfig {
     /** The tenants table. Default {@code {stack}-tenants}. */
     Optional<String> tenantsTable();
 
+    /** The external-id map table. Default {@code {stack}-external-ids}. */
+    Optional<String> externalIdsTable();
+
     /** The events queue's URL. Default: looked up by the name {@code {stack}-events}. */
     Optional<String> eventsQueueUrl();
 

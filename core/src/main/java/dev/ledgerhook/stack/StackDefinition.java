@@ -33,6 +33,13 @@ public final class StackDefinition {
     public static final TableSpec TENANTS_TABLE =
             new TableSpec("tenants", "pk", Optional.of("sk"), Optional.empty());
 
+    /**
+     * The external-id map: {@code pk} = {@code {tenant}#{entityType}#{sourceObjectId}} → the
+     * accounting system's id, SyncToken and the last applied event version.
+     */
+    public static final TableSpec EXTERNAL_IDS_TABLE =
+            new TableSpec("external-ids", "pk", Optional.empty(), Optional.empty());
+
     public static final QueueSpec EVENTS_DLQ =
             new QueueSpec("events-dlq", WORKER_TIMEOUT_SECONDS * 6, 1_209_600, MAX_MESSAGE_BYTES, Optional.empty());
 
@@ -43,7 +50,7 @@ public final class StackDefinition {
     }
 
     public static List<TableSpec> tables() {
-        return List.of(EVENTS_TABLE, TENANTS_TABLE);
+        return List.of(EVENTS_TABLE, TENANTS_TABLE, EXTERNAL_IDS_TABLE);
     }
 
     /** Dead-letter queues first: a queue's redrive policy names its DLQ's ARN. */

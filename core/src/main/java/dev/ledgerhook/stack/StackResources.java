@@ -28,6 +28,10 @@ public class StackResources {
         return config.tenantsTable().orElseGet(() -> StackDefinition.TENANTS_TABLE.nameFor(config.stackName()));
     }
 
+    public String externalIdsTable() {
+        return config.externalIdsTable().orElseGet(() -> StackDefinition.EXTERNAL_IDS_TABLE.nameFor(config.stackName()));
+    }
+
     public String eventsQueueUrl() {
         return config.eventsQueueUrl().orElseGet(() -> lookUp(StackDefinition.EVENTS_QUEUE));
     }

@@ -30,6 +30,10 @@ final class SamTemplate {
         return new SamTemplate(Files.readString(repositoryRoot().resolve("sam-template.yaml")));
     }
 
+    static JsonNode loadTree() throws IOException {
+        return new ObjectMapper(new YAMLFactory()).readTree(Files.readString(repositoryRoot().resolve("sam-template.yaml")));
+    }
+
     static Path repositoryRoot() {
         String configured = System.getProperty("build.repository.root");
         Path start = configured != null ? Path.of(configured) : Path.of("").toAbsolutePath();

@@ -1,0 +1,284 @@
+package dev.ledgerhook.accounting.quickbooks;
+
+import java.math.BigDecimal;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.ledgerhook.accounting.AccountingCommand;
+import dev.ledgerhook.accounting.AccountingException;
+import dev.ledgerhook.accounting.AccountingPort;
+import dev.ledgerhook.accounting.AppliedChange;
+import dev.ledgerhook.accounting.AppliedChange.Outcome;
+import dev.ledgerhook.accounting.CommandContext;
+import dev.ledgerhook.accounting.EntityType;
+import dev.ledgerhook.accounting.ExternalId;
+import dev.ledgerhook.accounting.ExternalIdMap;
+import dev.ledgerhook.accounting.SourceRef;
+
+/**
+ * QuickBooks Online (API v3) behind {@link AccountingPort}. Every upsert is safe to repeat:
+ * <ol>
+ * <li>The external-id map row is reserved with the create's requestid before anything is sent.
+ * Every later attempt for the same source object, after a crash or from a racing worker, sends
+ * that same requestid, and QuickBooks answers with the first entity instead of making another.</li>
+ * <li>Once the entity exists, an update claims its event version in the map first; an older event
+ * stands down (invariant 9). It then reads the entity, skips when the entity already reflects the
+ * command, and otherwise sends a sparse update with the SyncToken just read. A stale SyncToken
+ * (5010) re-reads and retries, a bounded number of times.</li>
+ * <li>Name and number conflicts resolve deterministically: a duplicate DisplayName (6240) or
+ * DocNumber (6140) held by an entity carrying this source object's marker is adopted (it is ours,
+ * created by an attempt whose map write was lost); held by anything else, the create is retried
+ * with a deterministic variant (DisplayName + " (source id)", DocNumber with a "-n" suffix).</li>
+ * </ol>
+ */
+@ApplicationScoped
+public class QuickBooksAdapter implements AccountingPort {
+
+    private static final int NAME_VARIANTS = 3;
+
+    private final QuickBooksHttp http;
+    private final QuickBooksConnections connections;
+    private final ExternalIdMap map;
+    private final QuickBooksConfig config;
+
+    public QuickBooksAdapter(QuickBooksHttp http, QuickBooksConnections connections, ExternalIdMap map,
+                             QuickBooksConfig config) {
+        this.http = http;
+        this.connections = connections;
+        this.map = map;
+        this.config = config;
+    }
+
+    @Override
+    public AppliedChange apply(CommandContext context, AccountingCommand command) throws AccountingException {
+        QuickBooksConnection connection = connection(context.tenant());
+        ExternalId row = map.reserve(context.tenant(), command.entityType(), command.sourceObjectId(),
+                QuickBooksIds.requestId(context, command.entityType()));
+        if (command.version() < row.lastVersion()) {
+            return change(command, row.accountingId().orElse(""), Outcome.SKIPPED_OLDER);
+        }
+        if (command.version() == row.lastVersion()) {
+            return change(command, row.accountingId().orElse(""), Outcome.UNCHANGED);
+        }
+        ObjectNode desired = desired(connection, command);
+        if (!row.created()) {
+            return create(connection, row, command, desired);
+        }
+        return update(connection, row, command, desired);
+    }
+
+    @Override
+    public ObjectNode read(String tenant, EntityType type, String accountingId) throws AccountingException {
+        ObjectNode response = http.get(connection(tenant), type.apiName(), accountingId);
+        return (ObjectNode) response.path(type.apiName());
+    }
+
+    private AppliedChange create(QuickBooksConnection connection, ExternalId row, AccountingCommand command,
+                                 ObjectNode desired) throws AccountingException {
+        for (int variant = 0; variant <= NAME_VARIANTS; variant++) {
+            ObjectNode body = desired.deepCopy();
+            applyVariant(body, command, variant);
+            try {
+                JsonNode created = http.post(connection, command.entityType().apiName(), body,
+                        variant == 0 ? row.requestId() : row.requestId().substring(0, 47) + "-v" + variant)
+                        .path(command.entityType().apiName());
+                return afterCreate(connection, row, command, desired, created);
+            } catch (AccountingException conflict) {
+                Optional<JsonNode> ours = adoptable(connection, command, body, conflict);
+                if (ours.isPresent()) {
+                    return afterCreate(connection, row, command, desired, ours.get());
+                }
+                if (!isNameConflict(conflict)) {
+                    throw conflict;
+                }
+            }
+        }
+        throw AccountingException.permanent("LH-CONFLICT", command.describe() + ": every name or number variant is taken");
+    }
+
+    /**
+     * The create answered with an entity; when it was made by a racing attempt with another
+     * version's fields (same requestid, first body wins), bring it up to this command.
+     */
+    private AppliedChange afterCreate(QuickBooksConnection connection, ExternalId row, AccountingCommand command,
+                                      ObjectNode desired, JsonNode entity) throws AccountingException {
+        String id = entity.path("Id").asText();
+        if (reflects(entity, desired, command)) {
+            map.recordApplied(row, id, entity.path("SyncToken").asText(), command.version());
+            return change(command, id, Outcome.CREATED);
+        }
+        map.recordCreated(row, id, entity.path("SyncToken").asText());
+        ExternalId created = new ExternalId(row.tenant(), row.type(), row.sourceObjectId(), row.requestId(),
+                Optional.of(id), entity.path("SyncToken").asText(), row.lastVersion());
+        return update(connection, created, command, desired);
+    }
+
+    private AppliedChange update(QuickBooksConnection connection, ExternalId row, AccountingCommand command,
+                                 ObjectNode desired) throws AccountingException {
+        String id = row.accountingId().orElseThrow();
+        if (!map.claimVersion(row, command.version())) {
+            return change(command, id, Outcome.SKIPPED_OLDER);
+        }
+        String entity = command.entityType().apiName();
+        for (int attempt = 0; attempt <= config.syncTokenRetries(); attempt++) {
+            JsonNode current = http.get(connection, entity, id).path(entity);
+            if (reflects(current, desired, command)) {
+                map.recordApplied(row, id, current.path("SyncToken").asText(), command.version());
+                return change(command, id, Outcome.UNCHANGED);
+            }
+            ObjectNode sparse = desired.deepCopy();
+            sparse.put("Id", id).put("SyncToken", current.path("SyncToken").asText()).put("sparse", true);
+            if (command.entityType() == EntityType.CUSTOMER) {
+                sparse.put("DisplayName", current.path("DisplayName").asText(sparse.path("DisplayName").asText()));
+            }
+            try {
+                JsonNode updated = http.post(connection, entity, sparse,
+                        row.requestId().substring(0, 35) + "-u" + Long.toString(command.version(), 36))
+                        .path(entity);
+                map.recordApplied(row, id, updated.path("SyncToken").asText(), command.version());
+                return change(command, id, Outcome.UPDATED);
+            } catch (AccountingException stale) {
+                if (!QuickBooksFault.STALE_SYNC_TOKEN.equals(stale.code())) {
+                    throw stale;
+                }
+            }
+        }
+        throw AccountingException.transientFailure(QuickBooksFault.STALE_SYNC_TOKEN,
+                command.describe() + ": SyncToken still stale after " + config.syncTokenRetries() + " re-reads");
+    }
+
+    /** Looks up the accounting ids of the command's references; an unmapped one is transient (it may arrive later). */
+    private ObjectNode desired(QuickBooksConnection connection, AccountingCommand command) throws AccountingException {
+        Map<SourceRef, String> ids = new HashMap<>();
+        for (SourceRef reference : command.references()) {
+            Optional<String> id = map.find(connection.tenant(), reference.type(), reference.sourceObjectId())
+                    .flatMap(ExternalId::accountingId);
+            if (id.isEmpty()) {
+                throw AccountingException.transientFailure("LH-REFERENCE", command.describe() + " needs "
+                        + reference.type().apiName() + " " + reference.sourceObjectId() + ", not applied yet");
+            }
+            ids.put(reference, id.get());
+        }
+        ObjectNode fields = command.fields(ids);
+        String marker = QuickBooksIds.marker(command.entityType(), command.sourceObjectId());
+        String noteField = command.entityType() == EntityType.CUSTOMER ? "Notes" : "PrivateNote";
+        String note = fields.path(noteField).asText("");
+        fields.put(noteField, note.isEmpty() ? marker : note + " " + marker);
+        return fields;
+    }
+
+    private static void applyVariant(ObjectNode body, AccountingCommand command, int variant) {
+        if (command.entityType().hasDocNumber()) {
+            body.put("DocNumber", QuickBooksIds.docNumber(command.entityType(), command.sourceObjectId(), variant));
+        } else if (command.entityType() == EntityType.CUSTOMER && variant > 0) {
+            String suffix = variant == 1 ? " (" + command.sourceObjectId() + ")"
+                    : " (" + command.sourceObjectId() + "-" + variant + ")";
+            String name = body.path("DisplayName").asText();
+            body.put("DisplayName", name.substring(0, Math.min(name.length(), 100 - suffix.length())) + suffix);
+        }
+    }
+
+    private static boolean isNameConflict(AccountingException e) {
+        return QuickBooksFault.DUPLICATE_NAME.equals(e.code()) || QuickBooksFault.DUPLICATE_DOC_NUMBER.equals(e.code());
+    }
+
+    /** On a name or number conflict, the entity holding it, if it carries this source object's marker. */
+    private Optional<JsonNode> adoptable(QuickBooksConnection connection, AccountingCommand command, ObjectNode body,
+                                         AccountingException conflict) throws AccountingException {
+        if (!isNameConflict(conflict)) {
+            return Optional.empty();
+        }
+        String entity = command.entityType().apiName();
+        String field = command.entityType() == EntityType.CUSTOMER ? "DisplayName" : "DocNumber";
+        String value = body.path(field).asText().replace("'", "\\'");
+        JsonNode found = http.query(connection, "SELECT * FROM " + entity + " WHERE " + field + " = '" + value + "'")
+                .path("QueryResponse").path(entity).path(0);
+        String marker = QuickBooksIds.marker(command.entityType(), command.sourceObjectId());
+        String note = found.path(command.entityType() == EntityType.CUSTOMER ? "Notes" : "PrivateNote").asText("");
+        return note.contains(marker) ? Optional.of(found) : Optional.empty();
+    }
+
+    /** Whether every field the command sets already has that value in the entity (numbers by value). */
+    static boolean reflects(JsonNode current, JsonNode desired, AccountingCommand command) {
+        if (current.isMissingNode()) {
+            return false;
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> it = desired.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> field = it.next();
+            if (command.entityType() == EntityType.CUSTOMER && field.getKey().equals("DisplayName")) {
+                continue; // may carry a conflict variant; never changed by an update
+            }
+            if (!contains(current.path(field.getKey()), field.getValue())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean contains(JsonNode actual, JsonNode expected) {
+        if (expected.isNumber()) {
+            return actual.isNumber() && actual.decimalValue().compareTo(expected.decimalValue()) == 0
+                    || actual.isTextual() && sameNumber(actual.asText(), expected.decimalValue());
+        }
+        if (expected.isObject()) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = expected.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> field = it.next();
+                if (!contains(actual.path(field.getKey()), field.getValue())) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        if (expected.isArray()) {
+            if (!actual.isArray()) {
+                return false;
+            }
+            JsonNode lines = withoutSubtotals(actual);
+            if (lines.size() != expected.size()) {
+                return false;
+            }
+            for (int i = 0; i < expected.size(); i++) {
+                if (!contains(lines.get(i), expected.get(i))) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        return expected.asText().equals(actual.asText(null));
+    }
+
+    /** QuickBooks appends a SubTotalLine to sales documents; it is not one of ours. */
+    private static JsonNode withoutSubtotals(JsonNode lines) {
+        com.fasterxml.jackson.databind.node.ArrayNode kept = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode();
+        for (JsonNode line : lines) {
+            if (!"SubTotalLineDetail".equals(line.path("DetailType").asText())) {
+                kept.add(line);
+            }
+        }
+        return kept;
+    }
+
+    private static boolean sameNumber(String text, BigDecimal expected) {
+        try {
+            return new BigDecimal(text).compareTo(expected) == 0;
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    private QuickBooksConnection connection(String tenant) throws AccountingException {
+        return connections.find(tenant).orElseThrow(() -> AccountingException.permanent("LH-NOT-CONNECTED",
+                "tenant " + tenant + " has no QuickBooks connection"));
+    }
+
+    private static AppliedChange change(AccountingCommand command, String id, Outcome outcome) {
+        return new AppliedChange(command.entityType(), command.sourceObjectId(), id, outcome);
+    }
+}

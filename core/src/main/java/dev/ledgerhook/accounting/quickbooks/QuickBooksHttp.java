@@ -1,0 +1,192 @@
+package dev.ledgerhook.accounting.quickbooks;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Locale;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.ledgerhook.accounting.AccountingException;
+
+/**
+ * QuickBooks Online API v3 over HTTP: one call, with the realm limiter around it, a refresh and one
+ * retry on 401, and in-process retries of 429 after its Retry-After (bounded). Everything else is
+ * turned into an {@link AccountingException} for the adapter to decide on.
+ */
+@ApplicationScoped
+public class QuickBooksHttp {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final QuickBooksConfig config;
+    private final RealmLimiter limiter;
+    private final AccessTokens tokens;
+    private final HttpClient http;
+
+    public QuickBooksHttp(QuickBooksConfig config, RealmLimiter limiter, AccessTokens tokens) {
+        this.config = config;
+        this.limiter = limiter;
+        this.tokens = tokens;
+        this.http = HttpClient.newBuilder().connectTimeout(config.requestTimeout()).build();
+    }
+
+    /** POST {@code /v3/company/{realm}/{entity}?requestid=...}: a create, or a sparse update. */
+    public ObjectNode post(QuickBooksConnection connection, String entity, ObjectNode body, String requestId)
+            throws AccountingException {
+        String path = "/" + entity.toLowerCase(Locale.ROOT) + "?requestid=" + encode(requestId) + "&";
+        return call(connection, path, body);
+    }
+
+    /** GET {@code /v3/company/{realm}/{entity}/{id}}. */
+    public ObjectNode get(QuickBooksConnection connection, String entity, String id) throws AccountingException {
+        return call(connection, "/" + entity.toLowerCase(Locale.ROOT) + "/" + encode(id) + "?", null);
+    }
+
+    /** GET {@code /v3/company/{realm}/query?query=...}. */
+    public ObjectNode query(QuickBooksConnection connection, String query) throws AccountingException {
+        return call(connection, "/query?query=" + encode(query) + "&", null);
+    }
+
+    private ObjectNode call(QuickBooksConnection connection, String pathAndQuery, ObjectNode body) throws AccountingException {
+        URI uri = URI.create(config.baseUrl() + "/v3/company/" + connection.realmId() + pathAndQuery
+                + "minorversion=" + config.minorVersion());
+        boolean refreshed = false;
+        int throttled = 0;
+        int serverErrors = 0;
+        while (true) {
+            String accessToken = tokens.accessToken(connection.tenant());
+            HttpResponse<String> response = send(connection.realmId(), uri, body, accessToken);
+            if (response.statusCode() == 200) {
+                return parse(response.body());
+            }
+            if (response.statusCode() == 401 && !refreshed) {
+                tokens.rejected(connection.tenant(), accessToken);
+                refreshed = true;
+                continue;
+            }
+            AccountingException fault = fault(response);
+            // Every call is idempotent (reads, and posts carrying a requestid), so a 5xx may be repeated.
+            if (response.statusCode() >= 500 && serverErrors++ < config.serverErrorRetries()) {
+                backOff(serverErrors);
+                continue;
+            }
+            if (response.statusCode() == 429) {
+                Duration wait = fault.retryAfter().orElse(Duration.ofSeconds(1));
+                limiter.pause(connection.realmId(), wait);
+                if (throttled++ < config.throttleRetries() && wait.compareTo(config.maxRetryAfter()) <= 0) {
+                    continue;
+                }
+            }
+            throw fault;
+        }
+    }
+
+    /** Exponential back-off with full jitter: a random wait up to 100 ms x 2^attempt. */
+    private static void backOff(int attempt) {
+        long ceiling = 100L << Math.min(attempt, 6);
+        try {
+            Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(ceiling / 2, ceiling + 1));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private HttpResponse<String> send(String realmId, URI uri, ObjectNode body, String accessToken)
+            throws AccountingException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri)
+                .timeout(config.requestTimeout())
+                .header("Authorization", "Bearer " + accessToken)
+                .header("Accept", "application/json");
+        if (body == null) {
+            request.GET();
+        } else {
+            request.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body.toString()));
+        }
+        limiter.acquire(realmId, config.maxRetryAfter());
+        try {
+            return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw QuickBooksFault.io("call to QuickBooks failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw QuickBooksFault.io("call to QuickBooks interrupted", e);
+        } finally {
+            limiter.release(realmId);
+        }
+    }
+
+    /** Calls the token endpoint with the refresh token; a refused grant is permanent (the tenant must reconnect). */
+    OAuthTokens refresh(String clientId, String clientSecret, String refreshToken) throws AccountingException {
+        String basic = Base64.getEncoder().encodeToString((clientId + ":" + clientSecret).getBytes(StandardCharsets.UTF_8));
+        HttpRequest request = HttpRequest.newBuilder(URI.create(config.tokenUrl()))
+                .timeout(config.requestTimeout())
+                .header("Authorization", "Basic " + basic)
+                .header("Accept", "application/json")
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("grant_type=refresh_token&refresh_token=" + encode(refreshToken)))
+                .build();
+        HttpResponse<String> response;
+        try {
+            response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw QuickBooksFault.io("token refresh failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw QuickBooksFault.io("token refresh interrupted", e);
+        }
+        JsonNode json = parse(response.body());
+        if (response.statusCode() != 200) {
+            String error = json.path("error").asText("http_" + response.statusCode());
+            boolean transientFailure = response.statusCode() >= 500 || response.statusCode() == 429;
+            throw new AccountingException(transientFailure, response.statusCode(), "LH-OAUTH-" + error,
+                    "QuickBooks token refresh refused: " + error, Optional.empty());
+        }
+        return new OAuthTokens(json.path("access_token").asText(), json.path("refresh_token").asText(),
+                Duration.ofSeconds(json.path("expires_in").asLong(3600)));
+    }
+
+    private static AccountingException fault(HttpResponse<String> response) {
+        JsonNode json = parse(response.body());
+        JsonNode fault = json.has("Fault") ? json.path("Fault") : json.path("fault");
+        JsonNode error = fault.has("Error") ? fault.path("Error").path(0) : fault.path("error").path(0);
+        String code = error.path("code").asText("HTTP-" + response.statusCode());
+        String message = error.path("Message").asText(error.path("message").asText("HTTP " + response.statusCode()));
+        String detail = error.path("Detail").asText(error.path("detail").asText(""));
+        Optional<Duration> retryAfter = response.headers().firstValue("Retry-After").flatMap(QuickBooksHttp::seconds);
+        return QuickBooksFault.fromResponse(response.statusCode(), code, detail.isEmpty() ? message : message + ": " + detail,
+                retryAfter);
+    }
+
+    private static Optional<Duration> seconds(String value) {
+        try {
+            return Optional.of(Duration.ofSeconds(Math.max(0, Long.parseLong(value.trim()))));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static ObjectNode parse(String body) {
+        try {
+            JsonNode node = JSON.readTree(body == null || body.isBlank() ? "{}" : body);
+            return node instanceof ObjectNode object ? object : JSON.createObjectNode();
+        } catch (IOException e) {
+            return JSON.createObjectNode();
+        }
+    }
+
+    private static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+}
