@@ -18,8 +18,8 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionChe
  * <li>{@link #reserve}: the first command for a source object fixes the create's requestid before
  * any create is sent, so racing workers and retries after a crash all send the same requestid and
  * QuickBooks returns one entity;</li>
- * <li>{@link #claimVersion}: an update first claims its version ({@code pendingVersion}), so an
- * older event that arrives while a newer one is being applied stands down (invariant 9);</li>
+ * <li>{@link #claimVersion}: an update first claims its version, one version per entity at a
+ * time, so an older event never reaches the accounting system after a newer one (invariant 9);</li>
  * <li>{@link #recordApplied}: the applied version and SyncToken move forward, never back.</li>
  * </ul>
  */
@@ -58,19 +58,54 @@ public class ExternalIdMap {
         }
     }
 
+    /** What a version claim came to. */
+    public enum Claim {
+        /** This version may be applied now; no other version of the entity is being applied. */
+        CLAIMED,
+        /** This version, or a newer one, was applied or is being applied: stand down. */
+        SUPERSEDED,
+        /** An older version is being applied right now: retry after it (transient). */
+        BUSY
+    }
+
     /**
-     * Claims {@code version} for an update: refused when that version or a newer one was applied,
-     * or when a newer one is being applied. The same version may claim again (a retry).
+     * Claims {@code version} for an update, one version per entity at a time under a lease
+     * ({@code pendingVersion}, {@code pendingUntil}). Serialising is what keeps invariant 9 across
+     * systems: an older update can never reach QuickBooks after a newer one, because the newer one
+     * cannot start while the older holds the claim, and the older one cannot start once a newer
+     * one holds it or was applied. The same version may claim again (a retry), and a lease left by
+     * a crashed worker runs out.
      */
-    public boolean claimVersion(ExternalId row, long version) {
+    public Claim claimVersion(ExternalId row, long version, long nowMillis, long leaseMillis) {
         try {
             dynamoDb.updateItem(update -> update.tableName(table()).key(key(row.key()))
-                    .updateExpression("SET pendingVersion = :v")
-                    .conditionExpression("lastVersion < :v AND (attribute_not_exists(pendingVersion) OR pendingVersion <= :v)")
+                    .updateExpression("SET pendingVersion = :v, pendingUntil = :until")
+                    .conditionExpression("lastVersion < :v AND (attribute_not_exists(pendingVersion)"
+                            + " OR pendingVersion = :v OR pendingUntil < :now)")
+                    .expressionAttributeValues(Map.of(":v", n(version), ":until", n(nowMillis + leaseMillis),
+                            ":now", n(nowMillis)))
+                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
+            return Claim.CLAIMED;
+        } catch (ConditionalCheckFailedException held) {
+            Map<String, AttributeValue> item = held.item();
+            long last = Long.parseLong(item.get("lastVersion").n());
+            AttributeValue pending = item.get("pendingVersion");
+            if (last >= version || (pending != null && Long.parseLong(pending.n()) > version)) {
+                return Claim.SUPERSEDED;
+            }
+            return Claim.BUSY;
+        }
+    }
+
+    /** Gives up a claim after a failed update, so the next attempt need not wait for the lease. */
+    public void releaseClaim(ExternalId row, long version) {
+        try {
+            dynamoDb.updateItem(update -> update.tableName(table()).key(key(row.key()))
+                    .updateExpression("REMOVE pendingVersion, pendingUntil")
+                    .conditionExpression("pendingVersion = :v")
                     .expressionAttributeValues(Map.of(":v", n(version))));
-            return true;
-        } catch (ConditionalCheckFailedException newerWins) {
-            return false;
+        } catch (ConditionalCheckFailedException notOurs) {
+            // another version holds it now
         }
     }
 
@@ -90,7 +125,8 @@ public class ExternalIdMap {
     public void recordApplied(ExternalId row, String accountingId, String syncToken, long version) {
         try {
             dynamoDb.updateItem(update -> update.tableName(table()).key(key(row.key()))
-                    .updateExpression("SET accountingId = :id, syncToken = :token, lastVersion = :v")
+                    .updateExpression("SET accountingId = :id, syncToken = :token, lastVersion = :v"
+                            + " REMOVE pendingVersion, pendingUntil")
                     .conditionExpression("lastVersion < :v OR (lastVersion = :v AND accountingId = :id)")
                     .expressionAttributeValues(Map.of(":id", s(accountingId), ":token", s(syncToken), ":v", n(version))));
         } catch (ConditionalCheckFailedException newerAlreadyRecorded) {

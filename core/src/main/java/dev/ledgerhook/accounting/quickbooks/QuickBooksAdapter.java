@@ -28,8 +28,9 @@ import dev.ledgerhook.accounting.SourceRef;
  * <li>The external-id map row is reserved with the create's requestid before anything is sent.
  * Every later attempt for the same source object, after a crash or from a racing worker, sends
  * that same requestid, and QuickBooks answers with the first entity instead of making another.</li>
- * <li>Once the entity exists, an update claims its event version in the map first; an older event
- * stands down (invariant 9). It then reads the entity, skips when the entity already reflects the
+ * <li>Once the entity exists, an update claims its event version in the map first, one version
+ * per entity at a time: an older event stands down, and a newer one waits (transient) while an
+ * older one is in flight, so QuickBooks never sees older after newer (invariant 9). It then reads the entity, skips when the entity already reflects the
  * command, and otherwise sends a sparse update with the SyncToken just read. A stale SyncToken
  * (5010) re-reads and retries, a bounded number of times.</li>
  * <li>Name and number conflicts resolve deterministically: a duplicate DisplayName (6240) or
@@ -42,6 +43,9 @@ import dev.ledgerhook.accounting.SourceRef;
 public class QuickBooksAdapter implements AccountingPort {
 
     private static final int NAME_VARIANTS = 3;
+
+    /** How long one update holds its entity; longer than any one worker invocation (60 s). */
+    private static final java.time.Duration VERSION_LEASE = java.time.Duration.ofSeconds(90);
 
     private final QuickBooksHttp http;
     private final QuickBooksConnections connections;
@@ -123,9 +127,25 @@ public class QuickBooksAdapter implements AccountingPort {
     private AppliedChange update(QuickBooksConnection connection, ExternalId row, AccountingCommand command,
                                  ObjectNode desired) throws AccountingException {
         String id = row.accountingId().orElseThrow();
-        if (!map.claimVersion(row, command.version())) {
+        ExternalIdMap.Claim claim = map.claimVersion(row, command.version(), System.currentTimeMillis(),
+                VERSION_LEASE.toMillis());
+        if (claim == ExternalIdMap.Claim.SUPERSEDED) {
             return change(command, id, Outcome.SKIPPED_OLDER);
         }
+        if (claim == ExternalIdMap.Claim.BUSY) {
+            throw AccountingException.transientFailure("LH-ENTITY-BUSY", command.describe()
+                    + ": an older version of this entity is being applied; retry after it");
+        }
+        try {
+            return updateClaimed(connection, row, command, desired, id);
+        } catch (AccountingException | RuntimeException failed) {
+            map.releaseClaim(row, command.version());
+            throw failed;
+        }
+    }
+
+    private AppliedChange updateClaimed(QuickBooksConnection connection, ExternalId row, AccountingCommand command,
+                                        ObjectNode desired, String id) throws AccountingException {
         String entity = command.entityType().apiName();
         for (int attempt = 0; attempt <= config.syncTokenRetries(); attempt++) {
             JsonNode current = http.get(connection, entity, id).path(entity);
