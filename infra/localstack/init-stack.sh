@@ -16,6 +16,9 @@ awslocal dynamodb create-table --table-name "$STACK-tenants" --billing-mode PAY_
 awslocal dynamodb create-table --table-name "$STACK-external-ids" --billing-mode PAY_PER_REQUEST \
   --attribute-definitions AttributeName=pk,AttributeType=S --key-schema AttributeName=pk,KeyType=HASH
 
+awslocal dynamodb create-table --table-name "$STACK-entity-mirror" --billing-mode PAY_PER_REQUEST \
+  --attribute-definitions AttributeName=pk,AttributeType=S --key-schema AttributeName=pk,KeyType=HASH
+
 awslocal sqs create-queue --queue-name "$STACK-events-dlq" \
   --attributes VisibilityTimeout=360,MessageRetentionPeriod=1209600,MaximumMessageSize=1048576
 dlq_arn=$(awslocal sqs get-queue-attributes --attribute-names QueueArn \

@@ -26,6 +26,9 @@ public interface StackConfig {
     /** The external-id map table. Default {@code {stack}-external-ids}. */
     Optional<String> externalIdsTable();
 
+    /** The entity mirror table. Default {@code {stack}-entity-mirror}. */
+    Optional<String> entityMirrorTable();
+
     /** The events queue's URL. Default: looked up by the name {@code {stack}-events}. */
     Optional<String> eventsQueueUrl();
 

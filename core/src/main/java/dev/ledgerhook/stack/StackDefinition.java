@@ -40,6 +40,10 @@ public final class StackDefinition {
     public static final TableSpec EXTERNAL_IDS_TABLE =
             new TableSpec("external-ids", "pk", Optional.empty(), Optional.empty());
 
+    /** The entity mirror: {@code pk} = {@code {tenant}#{Entity}#{id}} → last read state and its lastUpdated. */
+    public static final TableSpec ENTITY_MIRROR_TABLE =
+            new TableSpec("entity-mirror", "pk", Optional.empty(), Optional.empty());
+
     public static final QueueSpec EVENTS_DLQ =
             new QueueSpec("events-dlq", WORKER_TIMEOUT_SECONDS * 6, 1_209_600, MAX_MESSAGE_BYTES, Optional.empty());
 
@@ -50,7 +54,7 @@ public final class StackDefinition {
     }
 
     public static List<TableSpec> tables() {
-        return List.of(EVENTS_TABLE, TENANTS_TABLE, EXTERNAL_IDS_TABLE);
+        return List.of(EVENTS_TABLE, TENANTS_TABLE, EXTERNAL_IDS_TABLE, ENTITY_MIRROR_TABLE);
     }
 
     /** Dead-letter queues first: a queue's redrive policy names its DLQ's ARN. */

@@ -32,6 +32,10 @@ public class StackResources {
         return config.externalIdsTable().orElseGet(() -> StackDefinition.EXTERNAL_IDS_TABLE.nameFor(config.stackName()));
     }
 
+    public String entityMirrorTable() {
+        return config.entityMirrorTable().orElseGet(() -> StackDefinition.ENTITY_MIRROR_TABLE.nameFor(config.stackName()));
+    }
+
     public String eventsQueueUrl() {
         return config.eventsQueueUrl().orElseGet(() -> lookUp(StackDefinition.EVENTS_QUEUE));
     }

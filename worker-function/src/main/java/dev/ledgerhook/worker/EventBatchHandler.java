@@ -1,34 +1,135 @@
 package dev.ledgerhook.worker;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
 
+import jakarta.annotation.PreDestroy;
 import jakarta.inject.Named;
-
-import org.jboss.logging.Logger;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 
+import dev.ledgerhook.outcomes.OutcomeLog;
+import dev.ledgerhook.queue.EnvelopeCodec;
+import dev.ledgerhook.queue.EventEnvelope;
+import dev.ledgerhook.queue.MalformedEnvelopeException;
+import dev.ledgerhook.stack.StackResources;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
 /**
- * The SQS-triggered entry point (ReportBatchItemFailures).
- *
- * <p>Not yet applying events (the worker issue builds that): until it does, every message is
- * reported as a batch item failure, so SQS keeps it and, after maxReceiveCount, moves it to the
- * DLQ, from where it can be replayed once the worker lands. Nothing is acknowledged unprocessed.
+ * The SQS-triggered entry point, with ReportBatchItemFailures. The messages of a batch run
+ * concurrently (up to {@code ledgerhook.worker.concurrency}); each ends in one of four ways:
+ * completed or skipped (acknowledged), transient (reported as a batch item failure, its visibility
+ * extended with exponential back-off, to the DLQ after maxReceiveCount), or permanent (sent to the
+ * DLQ at once with its reason, then acknowledged). One message's failure never fails another.
  */
 @Named("events")
 public class EventBatchHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
 
-    private static final Logger LOG = Logger.getLogger(EventBatchHandler.class);
+    private static final long DEFAULT_REMAINING_MILLIS = 60_000;
+    private static final int MAX_VISIBILITY_SECONDS = 900;
+
+    private final EventProcessor processor;
+    private final DeadLetters deadLetters;
+    private final SqsClient sqs;
+    private final StackResources resources;
+    private final WorkerConfig config;
+    private final OutcomeLog outcomes;
+    private final ExecutorService executor;
+
+    public EventBatchHandler(EventProcessor processor, DeadLetters deadLetters, SqsClient sqs, StackResources resources,
+                             WorkerConfig config, OutcomeLog outcomes) {
+        this.processor = processor;
+        this.deadLetters = deadLetters;
+        this.sqs = sqs;
+        this.resources = resources;
+        this.config = config;
+        this.outcomes = outcomes;
+        this.executor = Executors.newFixedThreadPool(config.concurrency());
+    }
 
     @Override
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
-        List<SQSBatchResponse.BatchItemFailure> failures = event.getRecords().stream()
-                .map(message -> new SQSBatchResponse.BatchItemFailure(message.getMessageId()))
-                .toList();
-        LOG.warnf("worker not implemented yet: returned %d message(s) to the queue", failures.size());
+        long deadline = System.currentTimeMillis()
+                + (context == null ? DEFAULT_REMAINING_MILLIS : context.getRemainingTimeInMillis());
+        Map<SQSEvent.SQSMessage, Future<Boolean>> running = new LinkedHashMap<>();
+        for (SQSEvent.SQSMessage message : event.getRecords()) {
+            running.put(message, executor.submit(() -> handle(message, deadline)));
+        }
+        List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
+        running.forEach((message, acknowledged) -> {
+            if (!succeeded(acknowledged)) {
+                failures.add(new SQSBatchResponse.BatchItemFailure(message.getMessageId()));
+            }
+        });
         return new SQSBatchResponse(failures);
+    }
+
+    /** Returns whether the message may be deleted (acknowledged). */
+    private boolean handle(SQSEvent.SQSMessage message, long deadline) {
+        EventEnvelope envelope;
+        try {
+            envelope = EnvelopeCodec.decode(message.getBody());
+        } catch (MalformedEnvelopeException poison) {
+            deadLetters.send(message.getBody(), message.getMessageId(), "LH-ENVELOPE", poison.getMessage());
+            outcomes.record("worker", "poison", 0, Map.of("messageId", message.getMessageId(), "error", poison.getMessage()));
+            return true;
+        }
+        ProcessingOutcome outcome = processor.process(envelope, deadline);
+        if (outcome instanceof ProcessingOutcome.Transient) {
+            delayRedelivery(message);
+            return false;
+        }
+        if (outcome instanceof ProcessingOutcome.Permanent permanent) {
+            deadLetters.send(message.getBody(), message.getMessageId(), permanent.code(), permanent.message());
+        }
+        return true;
+    }
+
+    /** Exponential back-off with jitter between receives: 30 s, 60 s, 120 s ... up to 15 minutes. */
+    private void delayRedelivery(SQSEvent.SQSMessage message) {
+        if (message.getReceiptHandle() == null) {
+            return;
+        }
+        int receives = receiveCount(message);
+        long base = config.redeliveryDelay().toSeconds() << Math.min(receives - 1, 10);
+        long seconds = Math.min(MAX_VISIBILITY_SECONDS, base + ThreadLocalRandom.current().nextLong(base / 10 + 1));
+        try {
+            sqs.changeMessageVisibility(change -> change.queueUrl(resources.eventsQueueUrl())
+                    .receiptHandle(message.getReceiptHandle()).visibilityTimeout((int) seconds));
+        } catch (SdkException e) {
+            // the queue's own visibility timeout applies instead
+        }
+    }
+
+    static int receiveCount(SQSEvent.SQSMessage message) {
+        Map<String, String> attributes = message.getAttributes();
+        try {
+            return attributes == null ? 1 : Math.max(1, Integer.parseInt(attributes.getOrDefault("ApproximateReceiveCount", "1")));
+        } catch (NumberFormatException e) {
+            return 1;
+        }
+    }
+
+    private static boolean succeeded(Future<Boolean> acknowledged) {
+        try {
+            return acknowledged.get();
+        } catch (Exception unexpected) {
+            return false; // not acknowledged: SQS redelivers it
+        }
+    }
+
+    @PreDestroy
+    void stop() {
+        executor.shutdownNow();
     }
 }

@@ -1,8 +1,13 @@
 package dev.ledgerhook.worker;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 import jakarta.inject.Inject;
 
@@ -10,52 +15,338 @@ import org.junit.jupiter.api.Test;
 
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.ledgerhook.accounting.AccountingPort;
+import dev.ledgerhook.accounting.CommandContext;
+import dev.ledgerhook.accounting.Commands;
+import dev.ledgerhook.accounting.EntityType;
+import dev.ledgerhook.ledger.EventId;
+import dev.ledgerhook.ledger.EventProgress;
+import dev.ledgerhook.queue.EventEnvelope;
 import dev.ledgerhook.stack.StackResources;
-import dev.ledgerhook.teststack.TestStackResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.sqs.model.Message;
 
+/** The worker against DynamoDB Local, ElasticMQ and the QuickBooks simulator, fed as the event source mapping feeds it. */
 @QuarkusTest
-@QuarkusTestResource(TestStackResource.class)
+@QuarkusTestResource(WorkerTestResource.class)
 class EventBatchHandlerTest {
 
     @Inject
+    WorkerFixture fixture;
+    @Inject
     EventBatchHandler handler;
-
+    @Inject
+    EventProgress progress;
+    @Inject
+    AccountingPort accounting;
+    @Inject
+    DynamoDbClient dynamoDb;
     @Inject
     StackResources resources;
-
     @Inject
-    SqsClient sqs;
+    software.amazon.awssdk.services.sqs.SqsClient sqs;
 
     @Test
-    void theWorkerBootsAgainstTheTestStackAndFindsItsQueues() {
-        String queueUrl = resources.eventsQueueUrl();
-        String dlqUrl = resources.eventsDlqUrl();
-        assertEquals(resources.eventsQueueUrl(), sqs.getQueueUrl(get -> get.queueName("ledgerhook-events")).queueUrl());
-        assertEquals(dlqUrl, sqs.getQueueUrl(get -> get.queueName("ledgerhook-events-dlq")).queueUrl());
-        assertEquals(false, queueUrl.equals(dlqUrl));
+    void aBatchOfTenWithThreeFailingReportsExactlyThoseThree() {
+        String tenant = WorkerFixture.newTenant();
+        String realm = fixture.connect(tenant);
+        List<EventEnvelope> events = new ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            events.add(customerCreated(tenant, "evt_ok_" + i, "cus_" + i, 1_000, "Customer " + i));
+        }
+        for (int i = 0; i < 3; i++) {
+            events.add(invoicePaid(tenant, "evt_bad_" + i, "in_" + i, "cus_never_seen_" + i));
+        }
+        fixture.enqueue(events.toArray(EventEnvelope[]::new));
+        SQSEvent batch = fixture.receive(10, Set.of(tenant));
+        assertEquals(10, batch.getRecords().size());
+
+        SQSBatchResponse response = fixture.deliver(batch);
+
+        Set<String> failing = batch.getRecords().stream().filter(m -> m.getBody().contains("evt_bad_"))
+                .map(SQSEvent.SQSMessage::getMessageId).collect(Collectors.toSet());
+        assertEquals(failing, response.getBatchItemFailures().stream()
+                .map(SQSBatchResponse.BatchItemFailure::getItemIdentifier).collect(Collectors.toSet()));
+        assertEquals(7, fixture.stats(realm).path("entities").path("Customer").path("creates").asInt());
+        assertEquals("PROCESSING", status(tenant, "evt_bad_0"), "a transient failure stays PROCESSING, error recorded");
+        assertEquals("LH-REFERENCE", progress.read(new EventId(tenant, "stripe", "evt_bad_0")).get("errorCode").s());
     }
 
     @Test
-    void untilTheWorkerLandsNoMessageIsAcknowledged() {
-        SQSEvent.SQSMessage first = message("m-1");
-        SQSEvent.SQSMessage second = message("m-2");
-        SQSEvent event = new SQSEvent();
-        event.setRecords(List.of(first, second));
+    void aDuplicateAndARedeliveryAfterACrashBetweenTheCallAndTheMarkHaveOneEffect() throws Exception {
+        String tenant = WorkerFixture.newTenant();
+        String realm = fixture.connect(tenant);
+        EventEnvelope created = customerCreated(tenant, "evt_dup", "cus_dup", 1_000, "Dup Customer");
+        fixture.enqueue(created, created);
+        fixture.deliver(fixture.receive(2, Set.of(tenant)));
+        assertEquals("COMPLETED", status(tenant, "evt_dup"));
 
-        SQSBatchResponse response = handler.handleRequest(event, null);
+        // a worker applied this event's command, then died before marking it COMPLETED
+        EventEnvelope crashed = customerCreated(tenant, "evt_crash", "cus_crash", 1_000, "Crash Customer");
+        progress.start(crashed.id(), System.currentTimeMillis());
+        accounting.apply(new CommandContext(tenant, "evt_crash", 0),
+                new Commands.UpsertCustomer("cus_crash", 1_000, "Crash Customer", java.util.Optional.empty()));
+        fixture.enqueue(crashed);
+        fixture.deliver(fixture.receive(1, Set.of(tenant)));
 
-        assertEquals(List.of("m-1", "m-2"),
-                response.getBatchItemFailures().stream().map(SQSBatchResponse.BatchItemFailure::getItemIdentifier).toList());
+        assertEquals("COMPLETED", status(tenant, "evt_crash"));
+        assertEquals(2, fixture.stats(realm).path("entities").path("Customer").path("creates").asInt(),
+                "one customer per unique event");
+        assertEquals(2, fixture.stats(realm).path("entities").path("Customer").path("count").asInt());
     }
 
-    private static SQSEvent.SQSMessage message(String id) {
-        SQSEvent.SQSMessage message = new SQSEvent.SQSMessage();
-        message.setMessageId(id);
-        message.setBody("{}");
-        return message;
+    @Test
+    void outOfOrderVersionsOfOneEntityLeaveTheNewerState() {
+        String tenant = WorkerFixture.newTenant();
+        fixture.connect(tenant);
+        fixture.enqueue(customerUpdated(tenant, "evt_v2", "cus_o", 2_000, "new@example.com"));
+        fixture.deliver(fixture.receive(1, Set.of(tenant)));
+        fixture.enqueue(customerUpdated(tenant, "evt_v1", "cus_o", 1_000, "old@example.com"));
+        fixture.deliver(fixture.receive(1, Set.of(tenant)));
+
+        String accountingId = dynamoDb.getItem(g -> g.tableName(resources.externalIdsTable()).consistentRead(true)
+                .key(Map.of("pk", AttributeValue.fromS(tenant + "#Customer#cus_o")))).item().get("accountingId").s();
+        try {
+            assertEquals("new@example.com", accounting.read(tenant, EntityType.CUSTOMER, accountingId)
+                    .path("PrimaryEmailAddr").path("Address").asText());
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+        assertEquals("COMPLETED", status(tenant, "evt_v1"));
+        assertTrue(progress.read(new EventId(tenant, "stripe", "evt_v1")).get("accountingIds").s().endsWith("SKIPPED_OLDER"));
+    }
+
+    @Test
+    void serverErrorsAndThrottlingAreRetriedWithBackOffToSuccess() {
+        String tenant = WorkerFixture.newTenant();
+        String realm = fixture.connect(tenant);
+        fixture.sim("PUT", "/sim/faults/" + realm, "{\"failNext\":4,\"failNextStatus\":503}");
+        fixture.enqueue(customerCreated(tenant, "evt_f0", "cus_f0", 1_000, "Flaky 0"));
+        assertEquals(List.of(), fixture.deliver(fixture.receive(1, Set.of(tenant))).getBatchItemFailures(),
+                "four 503s in a row: two HTTP-level retries, then the guard's back-off, then success");
+        fixture.sim("PUT", "/sim/faults/" + realm, "{\"failNext\":3,\"failNextStatus\":429}");
+        fixture.enqueue(customerCreated(tenant, "evt_f1", "cus_f1", 1_000, "Flaky 1"));
+        assertEquals(List.of(), fixture.deliver(fixture.receive(1, Set.of(tenant))).getBatchItemFailures(),
+                "three 429s: Retry-After honoured, then success");
+
+        JsonNode stats = fixture.stats(realm);
+        assertEquals(2, stats.path("entities").path("Customer").path("creates").asInt());
+        assertEquals(7, stats.path("faulted").asInt(), stats.toString());
+        assertEquals(3, stats.path("throttled").asInt(), stats.toString());
+        assertTrue(fixture.drainDeadLetters(tenant).isEmpty());
+    }
+
+    @Test
+    void aBrokenTenantLeavesAnotherTenantsLatencyUnchanged() {
+        String healthy = WorkerFixture.newTenant();
+        String healthyRealm = fixture.connect(healthy);
+        fixture.sim("PUT", "/sim/faults/" + healthyRealm, "{\"latencyMs\":20}");
+        String broken = WorkerFixture.newTenant();
+        String brokenRealm = fixture.connect(broken);
+        fixture.sim("PUT", "/sim/faults/" + brokenRealm, "{\"errorRate\":1.0,\"latencyMs\":20}");
+
+        String neighbour = WorkerFixture.newTenant();
+        String neighbourRealm = fixture.connect(neighbour);
+        fixture.sim("PUT", "/sim/faults/" + neighbourRealm, "{\"latencyMs\":20}");
+
+        medianLatency(healthy, "warm-up", 3, neighbour);
+        long besideHealthy = medianLatency(healthy, "beside-healthy", 5, neighbour);
+        long besideBroken = medianLatency(healthy, "beside-broken", 5, broken);
+
+        // Same load from a second tenant in the same batches; only whether its QuickBooks works differs.
+        System.out.printf("[ledgerhook] healthy tenant median event latency: beside a healthy tenant %d ms,"
+                + " beside a broken tenant %d ms%n", besideHealthy, besideBroken);
+        assertTrue(besideBroken <= besideHealthy * 3 / 2 + 20,
+                "beside a healthy tenant " + besideHealthy + " ms, beside a broken one " + besideBroken + " ms");
+        assertTrue(fixture.stats(brokenRealm).path("faulted").asInt() > 0, "the broken tenant's calls did fail");
+    }
+
+    @Test
+    void aPermanentFaultGoesToTheDeadLetterQueueOnceWithItsReason() {
+        String tenant = WorkerFixture.newTenant();
+        fixture.connect(tenant);
+        // the customer is mapped to an id QuickBooks does not have: the invoice is refused with 2500
+        dynamoDb.putItem(p -> p.tableName(resources.externalIdsTable()).item(Map.of(
+                "pk", AttributeValue.fromS(tenant + "#Customer#cus_ghost"), "requestId", AttributeValue.fromS("lh-ghost"),
+                "accountingId", AttributeValue.fromS("999999"), "syncToken", AttributeValue.fromS("0"),
+                "lastVersion", AttributeValue.fromN("1"))));
+        fixture.enqueue(invoicePaid(tenant, "evt_perm", "in_perm", "cus_ghost"));
+
+        SQSBatchResponse response = fixture.deliver(fixture.receive(1, Set.of(tenant)));
+
+        assertEquals(List.of(), response.getBatchItemFailures(), "acknowledged: it is in the DLQ already");
+        List<Message> dead = fixture.drainDeadLetters(tenant);
+        assertEquals(1, dead.size());
+        assertEquals("2500", dead.get(0).messageAttributes().get("errorCode").stringValue());
+        assertEquals("FAILED", status(tenant, "evt_perm"));
+        assertEquals(0, fixture.receive(1, Set.of(tenant)).getRecords().size(), "nothing left to redeliver");
+    }
+
+    @Test
+    void aDeadLetterReplayedAfterTheFixCompletesOnce() {
+        String tenant = WorkerFixture.newTenant();
+        String realm = fixture.connect(tenant);
+        fixture.enqueue(invoicePaid(tenant, "evt_later", "in_later", "cus_later"));
+        for (int receive = 0; receive < 5; receive++) {
+            SQSEvent batch = fixture.receive(1, Set.of(tenant));
+            assertEquals(1, batch.getRecords().size(), "receive " + (receive + 1));
+            assertEquals(1, fixture.deliver(batch).getBatchItemFailures().size());
+        }
+        assertEquals(0, fixture.receive(1, Set.of(tenant)).getRecords().size(), "the sixth receive finds it moved");
+        List<Message> dead = fixture.drainDeadLetters(tenant);
+        assertEquals(1, dead.size(), "after five receives SQS moved it to the DLQ");
+
+        fixture.enqueue(customerCreated(tenant, "evt_cus_later", "cus_later", 1_000, "Late Customer"));
+        fixture.deliver(fixture.receive(1, Set.of(tenant)));
+        sqs.sendMessage(s -> s.queueUrl(resources.eventsQueueUrl()).messageBody(dead.get(0).body()));
+        fixture.deliver(fixture.receive(1, Set.of(tenant)));
+        sqs.sendMessage(s -> s.queueUrl(resources.eventsQueueUrl()).messageBody(dead.get(0).body()));
+        fixture.deliver(fixture.receive(1, Set.of(tenant)));
+
+        assertEquals("COMPLETED", status(tenant, "evt_later"));
+        JsonNode entities = fixture.stats(realm).path("entities");
+        assertEquals(1, entities.path("Invoice").path("creates").asInt(), "replayed twice, invoiced once");
+        assertEquals(1, entities.path("Payment").path("creates").asInt());
+    }
+
+    @Test
+    void unmappedEventsAreSkippedWithTheirReasonAndNotDeadLettered() {
+        String tenant = WorkerFixture.newTenant();
+        fixture.connect(tenant);
+        fixture.enqueue(WorkerFixture.stripe(tenant, "evt_unmapped", "payout.paid", 1_000, "{\"id\":\"po_1\"}"));
+
+        assertEquals(List.of(), fixture.deliver(fixture.receive(1, Set.of(tenant))).getBatchItemFailures());
+
+        Map<String, AttributeValue> record = progress.read(new EventId(tenant, "stripe", "evt_unmapped"));
+        assertEquals("SKIPPED", record.get("status").s());
+        assertTrue(record.get("reason").s().contains("payout.paid"));
+        assertTrue(fixture.drainDeadLetters(tenant).isEmpty());
+    }
+
+    @Test
+    void shopifyPaidOrdersBecomeSalesReceiptsForTheirCustomer() {
+        String tenant = WorkerFixture.newTenant();
+        String realm = fixture.connect(tenant);
+        fixture.enqueue(shopify(tenant, "sh-1", "customers/create", "{\"id\":77,\"first_name\":\"Ann\",\"last_name\":\"Lee\"}"),
+                shopify(tenant, "sh-2", "orders/paid", "{\"id\":501,\"name\":\"#1001\",\"customer\":{\"id\":77},"
+                        + "\"line_items\":[{\"title\":\"Mug\",\"price\":\"12.50\",\"quantity\":2}]}"));
+        fixture.deliver(fixture.receive(1, Set.of(tenant)));
+        fixture.deliver(fixture.receive(1, Set.of(tenant)));
+        SQSEvent leftovers = fixture.receive(2, Set.of(tenant));
+        if (!leftovers.getRecords().isEmpty()) {
+            fixture.deliver(leftovers); // the order arrived before its customer: redelivered after it
+        }
+
+        JsonNode entities = fixture.stats(realm).path("entities");
+        assertEquals(1, entities.path("Customer").path("creates").asInt());
+        assertEquals(1, entities.path("SalesReceipt").path("creates").asInt());
+        assertEquals("COMPLETED", progress.read(new EventId(tenant, "shopify", "sh-2")).get("status").s());
+    }
+
+    @Test
+    void quickBooksChangeNotificationsMirrorTheEntityAndOlderNeverOverwritesNewer() throws Exception {
+        String tenant = WorkerFixture.newTenant();
+        fixture.connect(tenant);
+        String id = accounting.apply(new CommandContext(tenant, "seed", 0),
+                new Commands.UpsertCustomer("cus_mirror", 1, "Mirror Me", java.util.Optional.empty())).accountingId();
+        fixture.enqueue(quickbooks(tenant, "qb-new", id, "2026-11-20T10:00:00.000Z"));
+        fixture.deliver(fixture.receive(1, Set.of(tenant)));
+        var mirrored = dynamoDb.getItem(g -> g.tableName(resources.entityMirrorTable()).consistentRead(true)
+                .key(Map.of("pk", AttributeValue.fromS(tenant + "#Customer#" + id)))).item();
+        assertTrue(mirrored.get("state").s().contains("Mirror Me"));
+        long stored = Long.parseLong(mirrored.get("lastUpdated").n());
+
+        fixture.enqueue(quickbooks(tenant, "qb-old", id, "2020-01-01T00:00:00.000Z"));
+        fixture.deliver(fixture.receive(1, Set.of(tenant)));
+
+        assertEquals(stored, Long.parseLong(dynamoDb.getItem(g -> g.tableName(resources.entityMirrorTable()).consistentRead(true)
+                .key(Map.of("pk", AttributeValue.fromS(tenant + "#Customer#" + id)))).item().get("lastUpdated").n()));
+        assertEquals("COMPLETED", progress.read(new EventId(tenant, "quickbooks", "qb-old")).get("status").s());
+    }
+
+    @Test
+    void noAttemptStartsWithTooLittleOfTheInvocationLeft() {
+        String tenant = WorkerFixture.newTenant();
+        String realm = fixture.connect(tenant);
+        fixture.enqueue(customerCreated(tenant, "evt_late", "cus_late", 1_000, "Too Late"));
+        SQSEvent batch = fixture.receive(1, Set.of(tenant));
+
+        SQSBatchResponse response = handler.handleRequest(batch, remaining(3_000));
+
+        assertEquals(1, response.getBatchItemFailures().size(), "left for the next delivery");
+        assertEquals("LH-DEADLINE", progress.read(new EventId(tenant, "stripe", "evt_late")).get("errorCode").s());
+        assertEquals(0, fixture.stats(realm).path("requests").asInt(), "QuickBooks was not called");
+    }
+
+    private static com.amazonaws.services.lambda.runtime.Context remaining(int millis) {
+        return (com.amazonaws.services.lambda.runtime.Context) java.lang.reflect.Proxy.newProxyInstance(
+                EventBatchHandlerTest.class.getClassLoader(), new Class<?>[] {com.amazonaws.services.lambda.runtime.Context.class},
+                (proxy, method, args) -> method.getName().equals("getRemainingTimeInMillis") ? millis : null);
+    }
+
+    private static EventEnvelope shopify(String tenant, String eventId, String topic, String body) {
+        return new EventEnvelope(new EventId(tenant, "shopify", eventId), "shopify", topic, 1_000, "h-" + eventId,
+                System.currentTimeMillis(), body);
+    }
+
+    private static EventEnvelope quickbooks(String tenant, String eventKey, String entityId, String lastUpdated) {
+        String payload = "{\"realmId\":\"x\",\"name\":\"Customer\",\"id\":\"" + entityId
+                + "\",\"operation\":\"Update\",\"lastUpdated\":\"" + lastUpdated + "\"}";
+        return new EventEnvelope(new EventId(tenant, "quickbooks", eventKey), "quickbooks", "Customer.Update",
+                java.time.Instant.parse(lastUpdated).toEpochMilli(), "h-" + eventKey, System.currentTimeMillis(), payload);
+    }
+
+    private long medianLatency(String tenant, String label, int count, String brokenTenant) {
+        List<EventEnvelope> events = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            events.add(customerCreated(tenant, "evt_" + label + i, "cus_" + label + i, 1_000, label + " " + i));
+            if (brokenTenant != null) {
+                events.add(customerCreated(brokenTenant, "evt_" + label + i, "cus_" + label + i, 1_000, "broken " + i));
+            }
+        }
+        fixture.enqueue(events.toArray(EventEnvelope[]::new));
+        Set<String> tenants = brokenTenant == null ? Set.of(tenant) : Set.of(tenant, brokenTenant);
+        fixture.deliver(fixture.receive(events.size(), tenants));
+        List<Long> latencies = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            Map<String, AttributeValue> record = progress.read(new EventId(tenant, "stripe", "evt_" + label + i));
+            assertEquals("COMPLETED", record.get("status").s());
+            latencies.add(Long.parseLong(record.get("latencyMs").n()));
+        }
+        latencies.sort(Long::compare);
+        return latencies.get(count / 2);
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private String status(String tenant, String eventKey) {
+        return progress.read(new EventId(tenant, "stripe", eventKey)).get("status").s();
+    }
+
+    private static EventEnvelope customerCreated(String tenant, String eventId, String customer, long version, String name) {
+        return WorkerFixture.stripe(tenant, eventId, "customer.created", version,
+                "{\"id\":\"" + customer + "\",\"object\":\"customer\",\"name\":\"" + name + "\"}");
+    }
+
+    private static EventEnvelope customerUpdated(String tenant, String eventId, String customer, long version, String email) {
+        return WorkerFixture.stripe(tenant, eventId, "customer.updated", version,
+                "{\"id\":\"" + customer + "\",\"object\":\"customer\",\"name\":\"Ordered\",\"email\":\"" + email + "\"}");
+    }
+
+    private static EventEnvelope invoicePaid(String tenant, String eventId, String invoice, String customer) {
+        return WorkerFixture.stripe(tenant, eventId, "invoice.paid", 1_000,
+                "{\"id\":\"" + invoice + "\",\"object\":\"invoice\",\"customer\":\"" + customer + "\",\"amount_paid\":4200,"
+                        + "\"lines\":{\"data\":[{\"description\":\"Plan\",\"amount\":4200}]}}");
     }
 }

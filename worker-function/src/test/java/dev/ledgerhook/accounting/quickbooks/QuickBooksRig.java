@@ -101,6 +101,7 @@ final class QuickBooksRig implements AutoCloseable {
             public Optional<String> eventsTable() { return Optional.empty(); }
             public Optional<String> tenantsTable() { return Optional.empty(); }
             public Optional<String> externalIdsTable() { return Optional.empty(); }
+            public Optional<String> entityMirrorTable() { return Optional.empty(); }
             public Optional<String> eventsQueueUrl() { return Optional.empty(); }
             public Optional<String> eventsDlqUrl() { return Optional.empty(); }
         };

@@ -1,0 +1,172 @@
+package dev.ledgerhook.worker;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.ledgerhook.accounting.AccountingCommand;
+import dev.ledgerhook.accounting.AccountingException;
+import dev.ledgerhook.accounting.AccountingPort;
+import dev.ledgerhook.accounting.AppliedChange;
+import dev.ledgerhook.accounting.CommandContext;
+import dev.ledgerhook.accounting.EntityType;
+import dev.ledgerhook.ledger.EventProgress;
+import dev.ledgerhook.mirror.EntityMirror;
+import dev.ledgerhook.outcomes.OutcomeLog;
+import dev.ledgerhook.queue.EventEnvelope;
+import dev.ledgerhook.worker.mappings.EventMappings;
+import dev.ledgerhook.worker.mappings.MappingResult;
+import io.smallrye.faulttolerance.api.Guard;
+
+/**
+ * One event, from envelope to final state: mark PROCESSING (unless already finished), map to
+ * commands, apply each through the tenant's guard, mark COMPLETED. Every outcome is one outcome
+ * line with what a person needs to reconcile by hand.
+ */
+@ApplicationScoped
+public class EventProcessor {
+
+    private final EventProgress progress;
+    private final EventMappings mappings;
+    private final AccountingPort accounting;
+    private final EntityMirror mirror;
+    private final TenantGuards guards;
+    private final WorkerConfig config;
+    private final OutcomeLog outcomes;
+
+    public EventProcessor(EventProgress progress, EventMappings mappings, AccountingPort accounting, EntityMirror mirror,
+                          TenantGuards guards, WorkerConfig config, OutcomeLog outcomes) {
+        this.progress = progress;
+        this.mappings = mappings;
+        this.accounting = accounting;
+        this.mirror = mirror;
+        this.guards = guards;
+        this.config = config;
+        this.outcomes = outcomes;
+    }
+
+    /** @param deadlineMillis epoch millis by which the invocation must have answered */
+    public ProcessingOutcome process(EventEnvelope event, long deadlineMillis) {
+        long started = System.nanoTime();
+        Map<String, Object> log = new LinkedHashMap<>();
+        log.put("tenant", event.id().tenant());
+        log.put("source", event.id().source());
+        log.put("eventKey", event.id().eventKey());
+        log.put("eventType", event.eventType());
+        EventProgress.Start start = progress.start(event.id(), System.currentTimeMillis());
+        log.put("attempt", start.attempt());
+        ProcessingOutcome outcome = start.proceed()
+                ? run(event, deadlineMillis, log, started)
+                : new ProcessingOutcome.Skipped("already " + start.finishedAs().orElseThrow());
+        record(outcome, log, started);
+        return outcome;
+    }
+
+    private ProcessingOutcome run(EventEnvelope event, long deadlineMillis, Map<String, Object> log, long started) {
+        MappingResult result;
+        try {
+            result = mappings.forType(event.sourceType())
+                    .map(mapping -> mapping.map(event))
+                    .orElse(new MappingResult.Skip("no mapping for source type " + event.sourceType()));
+        } catch (IllegalArgumentException malformed) {
+            return fail(event, "LH-MAPPING", malformed.getMessage());
+        }
+        if (result instanceof MappingResult.Skip skip) {
+            progress.skipped(event.id(), skip.reason());
+            return new ProcessingOutcome.Skipped(skip.reason());
+        }
+        Guard guard = guards.forTenant(event.id().tenant());
+        try {
+            String ids = result instanceof MappingResult.Apply apply
+                    ? applyAll(event, apply.commands(), guard, deadlineMillis, log)
+                    : mirrorEntity(event, (MappingResult.Mirror) result, guard, deadlineMillis, log);
+            progress.completed(event.id(), ids, (System.nanoTime() - started) / 1_000_000);
+            return new ProcessingOutcome.Completed(ids);
+        } catch (AccountingException e) {
+            if (!e.isTransient()) {
+                return fail(event, e.code(), e.getMessage());
+            }
+            progress.lastError(event.id(), e.code(), e.getMessage());
+            return new ProcessingOutcome.Transient(e.code(), e.getMessage());
+        } catch (Exception e) {
+            String code = e instanceof TenantGuards.DeadlineReached ? "LH-DEADLINE" : "LH-" + e.getClass().getSimpleName();
+            progress.lastError(event.id(), code, String.valueOf(e.getMessage()));
+            return new ProcessingOutcome.Transient(code, String.valueOf(e.getMessage()));
+        }
+    }
+
+    private String applyAll(EventEnvelope event, List<AccountingCommand> commands, Guard guard, long deadlineMillis,
+                            Map<String, Object> log) throws Exception {
+        List<String> ids = new ArrayList<>();
+        log.put("commands", String.join("; ", commands.stream().map(AccountingCommand::describe).toList()));
+        for (int i = 0; i < commands.size(); i++) {
+            AccountingCommand command = commands.get(i);
+            CommandContext context = new CommandContext(event.id().tenant(), event.id().eventKey(), i);
+            AppliedChange change = guard.call(() -> {
+                requireTime(deadlineMillis);
+                return accounting.apply(context, command);
+            }, AppliedChange.class);
+            ids.add(change.entityType().apiName() + ":" + change.accountingId() + ":" + change.outcome());
+            log.put("accountingIds", String.join(",", ids));
+        }
+        return String.join(",", ids);
+    }
+
+    private String mirrorEntity(EventEnvelope event, MappingResult.Mirror change, Guard guard, long deadlineMillis,
+                                Map<String, Object> log) throws Exception {
+        log.put("commands", "mirror " + change.entity() + " " + change.id());
+        Optional<EntityType> type = Arrays.stream(EntityType.values())
+                .filter(t -> t.apiName().equalsIgnoreCase(change.entity())).findFirst();
+        if (type.isEmpty() || change.deleted()) {
+            String entity = type.map(EntityType::apiName).orElse(change.entity());
+            mirror.record(event.id().tenant(), entity, change.id(), change.notifiedAt(), "{}", change.deleted());
+            return entity + ":" + change.id() + (change.deleted() ? ":DELETED" : ":NOT_READ");
+        }
+        ObjectNode current = guard.call(() -> {
+            requireTime(deadlineMillis);
+            return accounting.read(event.id().tenant(), type.get(), change.id());
+        }, ObjectNode.class);
+        long lastUpdated = dev.ledgerhook.worker.mappings.MirrorTimes.lastUpdated(current, change.notifiedAt());
+        boolean stored = mirror.record(event.id().tenant(), type.get().apiName(), change.id(), lastUpdated,
+                current.toString(), false);
+        return type.get().apiName() + ":" + change.id() + (stored ? ":MIRRORED" : ":OLDER_THAN_MIRROR");
+    }
+
+    private void requireTime(long deadlineMillis) {
+        if (deadlineMillis - System.currentTimeMillis() < config.deadlineMargin().toMillis()) {
+            throw new TenantGuards.DeadlineReached();
+        }
+    }
+
+    private ProcessingOutcome fail(EventEnvelope event, String code, String message) {
+        progress.failed(event.id(), code, message);
+        return new ProcessingOutcome.Permanent(code, message);
+    }
+
+    private void record(ProcessingOutcome outcome, Map<String, Object> log, long started) {
+        String name;
+        if (outcome instanceof ProcessingOutcome.Completed) {
+            name = "completed";
+        } else if (outcome instanceof ProcessingOutcome.Skipped skipped) {
+            name = "skipped";
+            log.put("reason", skipped.reason());
+        } else if (outcome instanceof ProcessingOutcome.Transient failure) {
+            name = "retry_later";
+            log.put("errorCode", failure.code());
+            log.put("error", failure.message());
+        } else {
+            ProcessingOutcome.Permanent failure = (ProcessingOutcome.Permanent) outcome;
+            name = "failed";
+            log.put("errorCode", failure.code());
+            log.put("error", failure.message());
+        }
+        outcomes.record("worker", name, (System.nanoTime() - started) / 1_000_000.0, log);
+    }
+}
