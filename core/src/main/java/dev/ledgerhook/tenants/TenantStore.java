@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -50,6 +51,20 @@ public class TenantStore {
                         .keyConditionExpression("pk = :tenant")
                         .expressionAttributeValues(Map.of(":tenant", AttributeValue.fromS(tenant))))
                 .items().stream().toList();
+        return toTenant(tenant, items);
+    }
+
+    /** Every tenant, by id: one scan of the tenants table (an operator's listing, not a hot path). */
+    public List<StoredTenant> list() {
+        Map<String, List<Map<String, AttributeValue>>> byTenant = new TreeMap<>();
+        dynamoDb.scanPaginator(scan -> scan.tableName(resources.tenantsTable()).consistentRead(true)).items()
+                .forEach(item -> byTenant.computeIfAbsent(item.get(PK).s(), id -> new ArrayList<>()).add(item));
+        List<StoredTenant> tenants = new ArrayList<>();
+        byTenant.forEach((id, items) -> toTenant(id, items).ifPresent(tenants::add));
+        return tenants;
+    }
+
+    private static Optional<StoredTenant> toTenant(String tenant, List<Map<String, AttributeValue>> items) {
         Optional<Map<String, AttributeValue>> tenantItem = items.stream()
                 .filter(item -> TENANT_SK.equals(item.get(SK).s())).findFirst();
         if (tenantItem.isEmpty()) {

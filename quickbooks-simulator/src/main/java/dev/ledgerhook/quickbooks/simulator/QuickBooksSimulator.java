@@ -82,6 +82,22 @@ public final class QuickBooksSimulator implements AutoCloseable {
         }
     }
 
+    public boolean hasRealm(String realmId) {
+        return realms.containsKey(realmId);
+    }
+
+    /** Writes every company to {@code file} (entities, requestids, tokens, counters; not faults). */
+    public void saveTo(java.nio.file.Path file) {
+        RealmSnapshots.save(realms.values(), file);
+    }
+
+    /** Replaces the companies with those saved in {@code file}. */
+    public void loadFrom(java.nio.file.Path file) {
+        Map<String, Realm> loaded = RealmSnapshots.load(file);
+        realms.clear();
+        realms.putAll(loaded);
+    }
+
     @Override
     public void close() {
         server.stop(0);

@@ -5,7 +5,9 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -27,10 +29,19 @@ public final class EmbeddedEmulators implements TestStack {
         return start(EmulatorProcess.freePort(), EmulatorProcess.freePort());
     }
 
-    /** Starts both emulators on the given ports, in parallel: each JVM takes a few seconds to boot. */
+    /** Starts both emulators on the given ports, in memory. */
     public static EmbeddedEmulators start(int dynamoDbPort, int sqsPort) {
-        CompletableFuture<EmulatorProcess> dynamoDb = CompletableFuture.supplyAsync(() -> startDynamoDbLocal(dynamoDbPort));
-        CompletableFuture<EmulatorProcess> elasticMq = CompletableFuture.supplyAsync(() -> startElasticMq(sqsPort));
+        return start(dynamoDbPort, sqsPort, Optional.empty());
+    }
+
+    /**
+     * Starts both emulators on the given ports, in parallel (each JVM takes a few seconds to boot),
+     * in memory or, with a data directory, keeping tables, queues and messages there across runs.
+     */
+    public static EmbeddedEmulators start(int dynamoDbPort, int sqsPort, Optional<Path> dataDirectory) {
+        Optional<Path> data = dataDirectory.map(EmbeddedEmulators::createDirectories);
+        CompletableFuture<EmulatorProcess> dynamoDb = CompletableFuture.supplyAsync(() -> startDynamoDbLocal(dynamoDbPort, data));
+        CompletableFuture<EmulatorProcess> elasticMq = CompletableFuture.supplyAsync(() -> startElasticMq(sqsPort, data));
         try {
             return new EmbeddedEmulators(dynamoDb.join(), elasticMq.join());
         } catch (RuntimeException failed) {
@@ -40,15 +51,21 @@ public final class EmbeddedEmulators implements TestStack {
         }
     }
 
-    private static EmulatorProcess startDynamoDbLocal(int port) {
+    private static EmulatorProcess startDynamoDbLocal(int port, Optional<Path> data) {
         Path natives = EmulatorClasspath.nativeLibraries("dynamodb-local");
+        // -sharedDb: one database whatever the caller's access key and region, as in one AWS account
+        List<String> storage = data.map(directory -> List.of("-dbPath", directory.toString()))
+                .orElse(List.of("-inMemory"));
+        List<String> args = new ArrayList<>(storage);
+        args.add("-sharedDb");
+        args.addAll(List.of("-disableTelemetry", "-port", Integer.toString(port)));
         return EmulatorProcess.start("dynamodb-local", "dynamodb-local",
                 List.of("-Dsqlite4java.library.path=" + natives),
-                "com.amazonaws.services.dynamodbv2.local.main.ServerRunner",
-                List.of("-inMemory", "-disableTelemetry", "-port", Integer.toString(port)), port);
+                "com.amazonaws.services.dynamodbv2.local.main.ServerRunner", args, port);
     }
 
-    private static EmulatorProcess startElasticMq(int port) {
+    /** ElasticMQ keeps queues in a file and messages in an H2 database when given a data directory. */
+    private static EmulatorProcess startElasticMq(int port, Optional<Path> data) {
         Path config = EmulatorProcess.logDirectory().resolve("elasticmq-" + port + ".conf").toAbsolutePath();
         String text = """
                 include classpath("application.conf")
@@ -56,7 +73,11 @@ public final class EmbeddedEmulators implements TestStack {
                 rest-sqs { enabled = true, bind-port = %d, bind-hostname = "127.0.0.1", sqs-limits = strict }
                 rest-stats { enabled = false }
                 aws { region = %s, accountId = 000000000000 }
-                """.formatted(port, port, REGION);
+                """.formatted(port, port, REGION) + data.map(directory -> """
+                queues-storage { enabled = true, path = "%s" }
+                messages-storage { enabled = true, uri = "jdbc:h2:%s" }
+                """.formatted(directory.resolve("elasticmq-queues.conf"), directory.resolve("elasticmq-messages")))
+                .orElse("");
         try {
             Files.writeString(config, text);
         } catch (IOException e) {
@@ -64,6 +85,14 @@ public final class EmbeddedEmulators implements TestStack {
         }
         return EmulatorProcess.start("elasticmq", "elasticmq", List.of("-Dconfig.file=" + config),
                 "org.elasticmq.server.Main", List.of(), port);
+    }
+
+    private static Path createDirectories(Path directory) {
+        try {
+            return Files.createDirectories(directory).toAbsolutePath();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create data directory " + directory, e);
+        }
     }
 
     @Override
