@@ -3,13 +3,17 @@ package dev.ledgerhook.local;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
+
+import dev.ledgerhook.teststack.EmulatorProcess;
 
 /**
- * The local default's command line: {@code ./run-local [--data-dir <dir>] [--ingest-containers n]
- * [--worker-concurrency n] [--quiet]}. Ports are fixed (8080, 8089, 8000, 9324), as README says.
+ * How the local default runs. From the command line, {@code ./run-local [--data-dir <dir>]
+ * [--ingest-containers n] [--worker-concurrency n] [--quiet]} on the fixed ports README gives
+ * (8080, 8089, 8000, 9324); in-process, on free ports.
  */
-record LocalOptions(Optional<Path> dataDirectory, int ingestContainers, int workerConcurrency, boolean quiet,
-                    int httpPort, int simulatorPort, int dynamoDbPort, int sqsPort) {
+public record LocalOptions(Optional<Path> dataDirectory, int ingestContainers, int workerConcurrency,
+                           int httpPort, int simulatorPort, int dynamoDbPort, int sqsPort, Consumer<String> console) {
 
     static final String USAGE = """
             usage: ./run-local [--data-dir <dir>] [--ingest-containers <n>] [--worker-concurrency <n>] [--quiet]
@@ -34,7 +38,13 @@ record LocalOptions(Optional<Path> dataDirectory, int ingestContainers, int work
                 default -> throw new IllegalArgumentException("unknown option " + arg);
             }
         }
-        return new LocalOptions(data, ingest, worker, quiet, 8080, 8089, 8000, 9324);
+        return new LocalOptions(data, ingest, worker, 8080, 8089, 8000, 9324, new ConsoleLog(quiet));
+    }
+
+    /** For tests and load drivers: in memory, on free ports, the functions' output to {@code console}. */
+    public static LocalOptions onFreePorts(int ingestContainers, int workerConcurrency, Consumer<String> console) {
+        return new LocalOptions(Optional.empty(), ingestContainers, workerConcurrency, EmulatorProcess.freePort(),
+                EmulatorProcess.freePort(), EmulatorProcess.freePort(), EmulatorProcess.freePort(), console);
     }
 
     private static String value(List<String> args, int at, String option) {
