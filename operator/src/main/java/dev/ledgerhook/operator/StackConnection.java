@@ -50,8 +50,8 @@ public final class StackConnection {
 
     public static StackConnection local(String stackName, String baseUrl) {
         AwsCredentialsProvider credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"));
-        URI dynamoDbEndpoint = URI.create("http://127.0.0.1:" + env("LEDGERHOOK_LOCAL_DYNAMODB_PORT", "8000"));
-        URI sqsEndpoint = URI.create("http://127.0.0.1:" + env("LEDGERHOOK_LOCAL_SQS_PORT", "9324"));
+        URI dynamoDbEndpoint = URI.create("http://127.0.0.1:" + setting("LEDGERHOOK_LOCAL_DYNAMODB_PORT", "8000"));
+        URI sqsEndpoint = URI.create("http://127.0.0.1:" + setting("LEDGERHOOK_LOCAL_SQS_PORT", "9324"));
         DynamoDbClient dynamoDb = DynamoDbClient.builder().endpointOverride(dynamoDbEndpoint).region(Region.US_EAST_1)
                 .credentialsProvider(credentials).httpClientBuilder(UrlConnectionHttpClient.builder()).build();
         SqsClient sqs = SqsClient.builder().endpointOverride(sqsEndpoint).region(Region.US_EAST_1)
@@ -139,8 +139,9 @@ public final class StackConnection {
         return base.replaceAll("/+$", "");
     }
 
-    private static String env(String name, String fallback) {
-        String value = System.getenv(name);
+    /** An environment variable, or the system property of the same name (tests), or the fallback. */
+    private static String setting(String name, String fallback) {
+        String value = System.getProperty(name, System.getenv(name));
         return value == null || value.isBlank() ? fallback : value;
     }
 }

@@ -39,11 +39,12 @@ public final class LocalFunction implements AutoCloseable {
     private final Thread supervisor;
     private volatile boolean closed;
 
-    private LocalFunction(FunctionSpec spec, Path taskRoot, Path logDirectory, Consumer<String> lines) {
+    private LocalFunction(FunctionSpec spec, Path taskRoot, Path logDirectory, List<Path> runtimeJars,
+                          Consumer<String> lines) {
         this.spec = spec;
         this.taskRoot = taskRoot;
         this.logDirectory = logDirectory;
-        this.runtimeJars = runtimeJars();
+        this.runtimeJars = runtimeJars;
         this.lines = lines;
         this.supervisor = new Thread(this::supervise, spec.name() + "-supervisor");
         supervisor.setDaemon(true);
@@ -53,7 +54,9 @@ public final class LocalFunction implements AutoCloseable {
     public static LocalFunction start(FunctionSpec spec, Path workDirectory, Consumer<String> lines) {
         Path taskRoot = unzip(spec.zip(), workDirectory.resolve("functions").resolve(spec.name()));
         Path logs = createDirectories(workDirectory.resolve("logs"));
-        LocalFunction function = new LocalFunction(spec, taskRoot, logs, lines);
+        clearLogs(logs, spec.name());
+        List<Path> runtime = copyRuntimeJars(workDirectory.resolve("runtime").resolve(spec.name()));
+        LocalFunction function = new LocalFunction(spec, taskRoot, logs, runtime, lines);
         synchronized (function.containers) {
             for (int i = 0; i < spec.containers(); i++) {
                 function.containers.add(function.newContainer());
@@ -153,7 +156,31 @@ public final class LocalFunction implements AutoCloseable {
         }
     }
 
-    /** The runtime interface client and what it needs, from this JVM's own classpath; ParentWatch stops orphans. */
+    /**
+     * The runtime interface client and what it needs (ParentWatch stops orphans), copied from this
+     * JVM's classpath next to the task root: a rebuild replacing the originals never touches the
+     * jars a running container has open.
+     */
+    private static List<Path> copyRuntimeJars(Path directory) {
+        deleteRecursively(directory);
+        createDirectories(directory);
+        List<Path> copies = new ArrayList<>();
+        for (Path jar : runtimeJars()) {
+            Path copy = directory.resolve(jar.getFileName());
+            try {
+                if (Files.isDirectory(jar)) {
+                    copies.add(jar);
+                } else {
+                    Files.copy(jar, copy);
+                    copies.add(copy);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("could not copy " + jar, e);
+            }
+        }
+        return copies;
+    }
+
     private static List<Path> runtimeJars() {
         return Stream.of("com.amazonaws.services.lambda.runtime.api.client.AWSLambda",
                         "com.amazonaws.services.lambda.runtime.serialization.PojoSerializer",
@@ -205,6 +232,17 @@ public final class LocalFunction implements AutoCloseable {
             }
         } catch (IOException e) {
             throw new UncheckedIOException("could not clear " + directory, e);
+        }
+    }
+
+    /** Each run starts its containers' logs afresh. */
+    private static void clearLogs(Path logs, String function) {
+        try (Stream<Path> files = Files.list(logs)) {
+            for (Path file : files.filter(f -> f.getFileName().toString().startsWith(function + "-")).toList()) {
+                Files.delete(file);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not clear " + logs, e);
         }
     }
 

@@ -319,6 +319,9 @@ public final class QuickBooksSimulator implements AutoCloseable {
         if (what.equals("faults") && realmId != null) {
             return faultControl(method, realm(realmId), parse(body));
         }
+        if (what.equals("entities") && path.length == 4 && method.equals("GET")) {
+            return entities(realm(realmId), path[3]);
+        }
         return SimulatedAnswer.error(404, "not_found");
     }
 
@@ -357,6 +360,16 @@ public final class QuickBooksSimulator implements AutoCloseable {
                 default -> { return notAllowed(); }
             }
             return SimulatedAnswer.json(200, realm.faults.toJson());
+        }
+    }
+
+    /** Every entity of one type, as stored, without OAuth: for tests that count effects. */
+    private static SimulatedAnswer entities(Realm realm, String entity) {
+        synchronized (realm) {
+            ObjectNode answer = SimulatedAnswer.JSON.createObjectNode();
+            var list = answer.putArray(entity);
+            realm.of(entity).values().forEach(list::add);
+            return SimulatedAnswer.json(200, answer);
         }
     }
 
