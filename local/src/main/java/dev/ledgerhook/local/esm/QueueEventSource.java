@@ -15,7 +15,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.ledgerhook.local.lambda.Invocation;
-import dev.ledgerhook.local.lambda.LocalFunction;
+import dev.ledgerhook.local.lambda.FunctionInvoker;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.Message;
@@ -41,13 +41,13 @@ public final class QueueEventSource implements AutoCloseable {
     private final SqsClient sqs;
     private final String queueUrl;
     private final String queueArn;
-    private final LocalFunction worker;
+    private final FunctionInvoker worker;
     private final Settings settings;
     private final Consumer<String> log;
     private final ExecutorService pollers;
     private volatile boolean closed;
 
-    private QueueEventSource(SqsClient sqs, String queueUrl, LocalFunction worker, Settings settings, Consumer<String> log) {
+    private QueueEventSource(SqsClient sqs, String queueUrl, FunctionInvoker worker, Settings settings, Consumer<String> log) {
         this.sqs = sqs;
         this.queueUrl = queueUrl;
         this.queueArn = "arn:aws:sqs:us-east-1:000000000000:" + queueUrl.substring(queueUrl.lastIndexOf('/') + 1);
@@ -57,7 +57,7 @@ public final class QueueEventSource implements AutoCloseable {
         this.pollers = Executors.newFixedThreadPool(settings.maximumConcurrency());
     }
 
-    public static QueueEventSource start(SqsClient sqs, String queueUrl, LocalFunction worker, Settings settings,
+    public static QueueEventSource start(SqsClient sqs, String queueUrl, FunctionInvoker worker, Settings settings,
                                          Consumer<String> log) {
         QueueEventSource source = new QueueEventSource(sqs, queueUrl, worker, settings, log);
         for (int i = 0; i < settings.maximumConcurrency(); i++) {

@@ -29,24 +29,26 @@ final class FunctionContainer {
     private final String id;
     private final RuntimeApi api;
     private final Process process;
+    private final Path log;
 
-    private FunctionContainer(String id, RuntimeApi api, Process process) {
+    private FunctionContainer(String id, RuntimeApi api, Process process, Path log) {
         this.id = id;
         this.api = api;
         this.process = process;
+        this.log = log;
     }
 
-    static FunctionContainer start(FunctionSpec spec, String id, Path taskRoot, List<Path> runtimeJars,
+    static FunctionContainer start(FunctionSpec spec, String id, Path taskRoot, RuntimeClient runtime,
                                    BlockingDeque<Invocation> pending, Path log, Consumer<String> lines) {
         try {
             RuntimeApi api = new RuntimeApi(arn(spec), spec.timeout().toMillis(), pending);
-            ProcessBuilder builder = new ProcessBuilder(command(spec, taskRoot, runtimeJars))
+            ProcessBuilder builder = new ProcessBuilder(command(spec, taskRoot, runtime))
                     .directory(taskRoot.toFile())
                     .redirectErrorStream(true);
             builder.environment().putAll(environment(spec, id, api, taskRoot));
             Process process = builder.start();
             pump(process, id, log, lines);
-            return new FunctionContainer(id, api, process);
+            return new FunctionContainer(id, api, process, log);
         } catch (IOException e) {
             throw new UncheckedIOException("could not start a container of " + spec.name(), e);
         }
@@ -77,6 +79,16 @@ final class FunctionContainer {
         return "container " + id + " exited with " + process.exitValue() + (initError == null ? "" : ": " + initError);
     }
 
+    /** The last lines of the container's log, for start-up failures. */
+    String logTail() {
+        try {
+            List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size()));
+        } catch (IOException e) {
+            return "(no log at " + log + ")";
+        }
+    }
+
     /** SIGKILL, as Lambda stops a container at its time-out or a crash does. */
     void kill() {
         process.destroyForcibly();
@@ -89,13 +101,13 @@ final class FunctionContainer {
         api.abandonCurrent(new Invocation.ContainerFailed(reason));
     }
 
-    private static List<String> command(FunctionSpec spec, Path taskRoot, List<Path> runtimeJars) {
+    private static List<String> command(FunctionSpec spec, Path taskRoot, RuntimeClient runtime) {
         List<String> classpath = new ArrayList<>();
         classpath.add(taskRoot.toString());
         classpath.add(taskRoot.resolve("lib") + "/*");
-        runtimeJars.forEach(jar -> classpath.add(jar.toString()));
+        runtime.classpath().forEach(jar -> classpath.add(jar.toString()));
         return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx" + spec.heapMb() + "m", "-XX:+UseSerialGC", "-Xshare:auto",
+                "-Xmx" + spec.heapMb() + "m", "-XX:+UseSerialGC", "-Xshare:auto", runtime.nativeLibraryOption(),
                 "-cp", String.join(java.io.File.pathSeparator, classpath),
                 PARENT_WATCH, RUNTIME_CLIENT, spec.handler());
     }

@@ -2,7 +2,6 @@ package dev.ledgerhook.local.lambda;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,27 +23,29 @@ import java.util.zip.ZipInputStream;
  * container that dies and stops one that outlives its time-out (failing its invocation, as Lambda
  * does). {@link #killOne()} lets a test kill a container mid-flight.
  */
-public final class LocalFunction implements AutoCloseable {
+public final class LocalFunction implements FunctionInvoker, AutoCloseable {
 
     private static final Duration TIMEOUT_GRACE = Duration.ofSeconds(1);
 
     private final FunctionSpec spec;
     private final Path taskRoot;
     private final Path logDirectory;
-    private final List<Path> runtimeJars;
+    private final RuntimeClient runtime;
     private final Consumer<String> lines;
     private final BlockingDeque<Invocation> pending = new LinkedBlockingDeque<>();
     private final List<FunctionContainer> containers = new ArrayList<>();
     private final AtomicInteger started = new AtomicInteger();
     private final Thread supervisor;
     private volatile boolean closed;
+    private int failedStarts;
+    private volatile String broken;
 
-    private LocalFunction(FunctionSpec spec, Path taskRoot, Path logDirectory, List<Path> runtimeJars,
+    private LocalFunction(FunctionSpec spec, Path taskRoot, Path logDirectory, RuntimeClient runtime,
                           Consumer<String> lines) {
         this.spec = spec;
         this.taskRoot = taskRoot;
         this.logDirectory = logDirectory;
-        this.runtimeJars = runtimeJars;
+        this.runtime = runtime;
         this.lines = lines;
         this.supervisor = new Thread(this::supervise, spec.name() + "-supervisor");
         supervisor.setDaemon(true);
@@ -52,10 +53,11 @@ public final class LocalFunction implements AutoCloseable {
 
     /** Unzips the package under {@code workDirectory} and starts the containers. */
     public static LocalFunction start(FunctionSpec spec, Path workDirectory, Consumer<String> lines) {
-        Path taskRoot = unzip(spec.zip(), workDirectory.resolve("functions").resolve(spec.name()));
-        Path logs = createDirectories(workDirectory.resolve("logs"));
+        Path work = workDirectory.toAbsolutePath().normalize(); // containers run in their task root
+        Path taskRoot = unzip(spec.zip(), work.resolve("functions").resolve(spec.name()));
+        Path logs = LocalFiles.createDirectories(work.resolve("logs"));
         clearLogs(logs, spec.name());
-        List<Path> runtime = copyRuntimeJars(workDirectory.resolve("runtime").resolve(spec.name()));
+        RuntimeClient runtime = RuntimeClient.copyTo(work.resolve("runtime").resolve(spec.name()));
         LocalFunction function = new LocalFunction(spec, taskRoot, logs, runtime, lines);
         synchronized (function.containers) {
             for (int i = 0; i < spec.containers(); i++) {
@@ -67,6 +69,7 @@ public final class LocalFunction implements AutoCloseable {
     }
 
     /** Queues an invocation; the future completes when a container answers, fails or dies. */
+    @Override
     public CompletableFuture<Invocation.Result> invoke(byte[] event) {
         Invocation invocation = new Invocation(event);
         if (closed) {
@@ -81,6 +84,9 @@ public final class LocalFunction implements AutoCloseable {
     public void awaitReady(Duration limit) {
         long deadline = System.nanoTime() + limit.toNanos();
         while (System.nanoTime() < deadline) {
+            if (broken != null) {
+                throw new IllegalStateException(spec.name() + " cannot start: " + broken);
+            }
             synchronized (containers) {
                 if (containers.stream().allMatch(FunctionContainer::ready)) {
                     return;
@@ -113,7 +119,7 @@ public final class LocalFunction implements AutoCloseable {
 
     private FunctionContainer newContainer() {
         String id = spec.name() + "-" + started.incrementAndGet();
-        return FunctionContainer.start(spec, id, taskRoot, runtimeJars, pending, logDirectory.resolve(id + ".log"),
+        return FunctionContainer.start(spec, id, taskRoot, runtime, pending, logDirectory.resolve(id + ".log"),
                 line -> lines.accept("[" + id + "] " + line));
     }
 
@@ -123,15 +129,31 @@ public final class LocalFunction implements AutoCloseable {
                 for (int i = 0; i < containers.size(); i++) {
                     FunctionContainer container = containers.get(i);
                     String failure = failureOf(container);
-                    if (failure != null && !closed) {
-                        container.retire(failure);
-                        lines.accept("[" + container.id() + "] " + failure + "; starting a new container");
-                        containers.set(i, newContainer());
+                    if (failure != null && !closed && broken == null) {
+                        replace(i, container, failure);
                     }
                 }
             }
             sleep(100);
         }
+    }
+
+    /**
+     * Replaces a failed container. One that died before it initialized counts as a failed start;
+     * after three in a row the function is broken (a bad package or configuration): no more
+     * restarts, and {@link #awaitReady} reports why instead of looping.
+     */
+    private void replace(int index, FunctionContainer container, String failure) {
+        boolean initialized = container.ready();
+        container.retire(failure);
+        failedStarts = initialized ? 0 : failedStarts + 1;
+        if (failedStarts >= 3) {
+            broken = failure + "\n" + container.logTail();
+            lines.accept("[" + container.id() + "] " + failure + "; " + spec.name() + " failed to start 3 times, not restarting");
+            return;
+        }
+        lines.accept("[" + container.id() + "] " + failure + "; starting a new container");
+        containers.set(index, newContainer());
     }
 
     private String failureOf(FunctionContainer container) {
@@ -156,53 +178,11 @@ public final class LocalFunction implements AutoCloseable {
         }
     }
 
-    /**
-     * The runtime interface client and what it needs (ParentWatch stops orphans), copied from this
-     * JVM's classpath next to the task root: a rebuild replacing the originals never touches the
-     * jars a running container has open.
-     */
-    private static List<Path> copyRuntimeJars(Path directory) {
-        deleteRecursively(directory);
-        createDirectories(directory);
-        List<Path> copies = new ArrayList<>();
-        for (Path jar : runtimeJars()) {
-            Path copy = directory.resolve(jar.getFileName());
-            try {
-                if (Files.isDirectory(jar)) {
-                    copies.add(jar);
-                } else {
-                    Files.copy(jar, copy);
-                    copies.add(copy);
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException("could not copy " + jar, e);
-            }
-        }
-        return copies;
-    }
-
-    private static List<Path> runtimeJars() {
-        return Stream.of("com.amazonaws.services.lambda.runtime.api.client.AWSLambda",
-                        "com.amazonaws.services.lambda.runtime.serialization.PojoSerializer",
-                        "com.amazonaws.services.lambda.runtime.Context",
-                        FunctionContainer.PARENT_WATCH)
-                .map(LocalFunction::jarOf).distinct().toList();
-    }
-
-    private static Path jarOf(String className) {
-        try {
-            return Path.of(Class.forName(className, false, LocalFunction.class.getClassLoader())
-                    .getProtectionDomain().getCodeSource().getLocation().toURI());
-        } catch (ClassNotFoundException | URISyntaxException e) {
-            throw new IllegalStateException("the local runner's classpath lacks " + className, e);
-        }
-    }
-
     private static Path unzip(Path zip, Path target) {
         if (!Files.isRegularFile(zip)) {
             throw new IllegalStateException(zip + " is missing: build it first (./mvnw package -DskipTests)");
         }
-        deleteRecursively(target);
+        LocalFiles.deleteRecursively(target);
         try (ZipInputStream in = new ZipInputStream(Files.newInputStream(zip))) {
             for (ZipEntry entry = in.getNextEntry(); entry != null; entry = in.getNextEntry()) {
                 Path file = target.resolve(entry.getName()).normalize();
@@ -222,19 +202,6 @@ public final class LocalFunction implements AutoCloseable {
         return target;
     }
 
-    private static void deleteRecursively(Path directory) {
-        if (!Files.exists(directory)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(directory)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(path);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not clear " + directory, e);
-        }
-    }
-
     /** Each run starts its containers' logs afresh. */
     private static void clearLogs(Path logs, String function) {
         try (Stream<Path> files = Files.list(logs)) {
@@ -243,14 +210,6 @@ public final class LocalFunction implements AutoCloseable {
             }
         } catch (IOException e) {
             throw new UncheckedIOException("could not clear " + logs, e);
-        }
-    }
-
-    private static Path createDirectories(Path directory) {
-        try {
-            return Files.createDirectories(directory);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 
