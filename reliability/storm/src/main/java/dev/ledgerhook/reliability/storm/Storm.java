@@ -1,11 +1,5 @@
 package dev.ledgerhook.reliability.storm;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,8 +16,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.ledgerhook.local.LocalDefault;
 import dev.ledgerhook.local.LocalOptions;
@@ -48,11 +40,8 @@ final class Storm {
      */
     static final int STORM_VISIBILITY_SECONDS = 65;
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private final StormSettings settings;
     private final Consumer<String> out;
-    private final HttpClient http = HttpClient.newHttpClient();
 
     Storm(StormSettings settings, Consumer<String> out) {
         this.settings = settings;
@@ -94,8 +83,10 @@ final class Storm {
             int dlqAfter = drain.deadLetters();
             Duration wall = Duration.between(stormStarted, Instant.now());
             FaultLog log = FaultLog.read(faults, queueName(local.resources().eventsQueueUrl()));
-            StormChecks checks = new StormChecks(plan, local, log, sender);
-            return checks.report(sending, wall, dlqBefore, dlqAfter, redriven, killer, simulator(local, "/sim/stats/" + StormPlan.QUICKBOOKS_REALM));
+            SimulatorControl simulator = new SimulatorControl(local.simulator().baseUrl());
+            StormChecks checks = new StormChecks(plan, local, log, sender, simulator);
+            return checks.report(sending, wall, dlqBefore, dlqAfter, redriven, killer,
+                    simulator.get("/sim/stats/" + StormPlan.QUICKBOOKS_REALM));
         }
     }
 
@@ -127,8 +118,9 @@ final class Storm {
         sqs.setQueueAttributes(set -> set.queueUrl(local.resources().eventsQueueUrl())
                 .attributes(Map.of(QueueAttributeName.VISIBILITY_TIMEOUT, Integer.toString(STORM_VISIBILITY_SECONDS))));
         String realm = StormPlan.QUICKBOOKS_REALM;
-        simulator(local, "PUT", "/sim/realms/" + realm + "/limits", "{\"requestsPerMinute\":100000,\"maxConcurrent\":50}");
-        simulator(local, "PUT", "/sim/faults/" + realm, """
+        SimulatorControl simulator = new SimulatorControl(local.simulator().baseUrl());
+        simulator.put("/sim/realms/" + realm + "/limits", "{\"requestsPerMinute\":100000,\"maxConcurrent\":50}");
+        simulator.put("/sim/faults/" + realm, """
                 {"errorRate":%s,"throttleRate":%s,"timeoutRate":%s,"timeoutMs":4000,"seed":%d}""".formatted(
                 StormSettings.SIMULATOR_ERROR_RATE, StormSettings.SIMULATOR_THROTTLE_RATE, StormSettings.SIMULATOR_TIMEOUT_RATE,
                 settings.seed()));
@@ -167,23 +159,11 @@ final class Storm {
         connections.awaitTermination(1, TimeUnit.MINUTES);
     }
 
-    JsonNode simulator(LocalDefault local, String path) throws IOException, InterruptedException {
-        return simulator(local, "GET", path, null);
-    }
-
-    JsonNode simulator(LocalDefault local, String method, String path, String body) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(local.simulator().baseUrl() + path))
-                .header("Content-Type", "application/json")
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body)).build();
-        String answer = http.send(request, HttpResponse.BodyHandlers.ofString()).body();
-        return answer.isBlank() ? JSON.nullNode() : JSON.readTree(answer);
-    }
-
     static String queueName(String url) {
         return url.substring(url.lastIndexOf('/') + 1);
     }
 
-    private static void deleteRecursively(Path directory) throws IOException {
+    private static void deleteRecursively(Path directory) throws java.io.IOException {
         if (!Files.exists(directory)) {
             return;
         }
@@ -242,9 +222,5 @@ final class Storm {
                 }
             }
         }
-    }
-
-    static UncheckedIOException unchecked(IOException e) {
-        return new UncheckedIOException(e);
     }
 }

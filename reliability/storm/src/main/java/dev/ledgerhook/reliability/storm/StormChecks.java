@@ -32,14 +32,14 @@ final class StormChecks {
     private final LocalDefault local;
     private final FaultLog log;
     private final ProviderSender sender;
-    private final Storm storm;
+    private final SimulatorControl simulator;
 
-    StormChecks(StormPlan plan, LocalDefault local, FaultLog log, ProviderSender sender) {
+    StormChecks(StormPlan plan, LocalDefault local, FaultLog log, ProviderSender sender, SimulatorControl simulator) {
         this.plan = plan;
         this.local = local;
         this.log = log;
         this.sender = sender;
-        this.storm = new Storm(null, line -> { });
+        this.simulator = simulator;
     }
 
     StormReport report(Duration sending, Duration wall, int dlqBefore, int dlqAfter, int redriven, Storm.Killer killer,
@@ -123,7 +123,7 @@ final class StormChecks {
         Map<Effect, JsonNode> found = new HashMap<>();
         int unexpected = 0;
         for (String entity : ENTITIES) {
-            JsonNode all = storm.simulator(local, "/sim/entities/" + StormPlan.QUICKBOOKS_REALM + "/" + entity).path(entity);
+            JsonNode all = simulator.get("/sim/entities/" + StormPlan.QUICKBOOKS_REALM + "/" + entity).path(entity);
             for (JsonNode stored : all) {
                 Matcher marker = MARKER.matcher(stored.path("Notes").asText() + " " + stored.path("PrivateNote").asText());
                 if (!marker.find()) {
