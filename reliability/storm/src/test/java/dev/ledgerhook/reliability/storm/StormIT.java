@@ -18,7 +18,7 @@ class StormIT {
     @Timeout(value = 6, unit = java.util.concurrent.TimeUnit.MINUTES)
     void nothingLostNothingDoubledUnderDuplicatesFaultsAndKills() throws Exception {
         StormSettings settings = StormSettings.fullSize(Path.of("target", "storm-it")).withEvents(250)
-                .withKills(Duration.ofSeconds(8), 0.05, 2).withDrainTimeout(Duration.ofMinutes(3));
+                .withKills(Duration.ofSeconds(12), 0.05, 2).withDrainTimeout(Duration.ofMinutes(3));
         StormReport report = new Storm(settings, System.out::println).run();
         System.out.println(report.table());
 
