@@ -5,6 +5,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -17,6 +19,7 @@ import dev.ledgerhook.local.esm.QueueEventSource;
 import dev.ledgerhook.local.front.HttpApiFront;
 import dev.ledgerhook.local.lambda.FunctionSpec;
 import dev.ledgerhook.local.lambda.LocalFunction;
+import dev.ledgerhook.providers.SourceType;
 import dev.ledgerhook.quickbooks.simulator.QuickBooksSimulator;
 import dev.ledgerhook.stack.NamedStack;
 import dev.ledgerhook.stack.StackDefinition;
@@ -35,6 +38,9 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * load drivers start it in-process on their own ports and kill its containers at will.
  */
 public final class LocalDefault implements AutoCloseable {
+
+    /** The tenant the local default creates, with one source of each type named after it. */
+    public static final String DEMO_TENANT = DemoTenant.ID;
 
     private static final Path WORK = Path.of("target", "local");
     /** Where the function packages are: the repository root (set by the build for tests), else here. */
@@ -82,12 +88,14 @@ public final class LocalDefault implements AutoCloseable {
         seeded = DemoTenant.seed(new TenantStore(dynamoDb, resources), new QuickBooksConnections(dynamoDb, resources));
 
         Consumer<String> console = options.console();
-        Map<String, String> environment = LocalEnvironment.of(emulators, resources, simulator);
+        Map<String, String> environment = new HashMap<>(LocalEnvironment.of(emulators, resources, simulator));
+        environment.putAll(options.functionExtras().environment());
+        List<Path> extraClasspath = options.functionExtras().classpath();
         worker = LocalFunction.start(new FunctionSpec("ledgerhook-worker", packageOf("worker-function"), LocalEnvironment.HANDLER, 512, Duration.ofSeconds(60), environment,
-                options.workerConcurrency()), WORK, console);
+                options.workerConcurrency(), extraClasspath), WORK, console);
         started.push(worker);
         ingest = LocalFunction.start(new FunctionSpec("ledgerhook-ingest", packageOf("ingest-function"), LocalEnvironment.HANDLER, 512, Duration.ofSeconds(10), environment,
-                options.ingestContainers()), WORK, console);
+                options.ingestContainers(), extraClasspath), WORK, console);
         started.push(ingest);
         front = HttpApiFront.start("127.0.0.1", options.httpPort(), ingest);
         started.push(front);
@@ -144,6 +152,11 @@ public final class LocalDefault implements AutoCloseable {
     /** {@code http://127.0.0.1:{port}/webhooks}. */
     public String webhookBaseUrl() {
         return "http://127.0.0.1:" + front.port() + "/webhooks";
+    }
+
+    /** The demo tenant's local-only secret for the source named after {@code type}. */
+    public static String demoSecret(SourceType type) {
+        return DemoTenant.SECRETS.get(type);
     }
 
     /** Whether this start wrote the demo tenant (false when a kept state had it). */

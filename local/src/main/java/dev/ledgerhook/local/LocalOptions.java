@@ -2,6 +2,7 @@ package dev.ledgerhook.local;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -13,7 +14,29 @@ import dev.ledgerhook.teststack.EmulatorProcess;
  * (8080, 8089, 8000, 9324); in-process, on free ports.
  */
 public record LocalOptions(Optional<Path> dataDirectory, int ingestContainers, int workerConcurrency,
-                           int httpPort, int simulatorPort, int dynamoDbPort, int sqsPort, Consumer<String> console) {
+                           int httpPort, int simulatorPort, int dynamoDbPort, int sqsPort, Consumer<String> console,
+                           FunctionExtras functionExtras) {
+
+    /**
+     * What a load driver adds to both functions' containers beyond the template: environment
+     * variables (settings the template leaves at their defaults) and classpath entries (e.g. an AWS
+     * SDK interceptor injecting faults). Never part of a function.zip; empty for ./run-local.
+     */
+    public record FunctionExtras(Map<String, String> environment, List<Path> classpath) {
+
+        public static final FunctionExtras NONE = new FunctionExtras(Map.of(), List.of());
+
+        public FunctionExtras {
+            environment = Map.copyOf(environment);
+            classpath = List.copyOf(classpath);
+        }
+    }
+
+    /** The same options with {@code extras} added to the functions' containers. */
+    public LocalOptions withFunctionExtras(FunctionExtras extras) {
+        return new LocalOptions(dataDirectory, ingestContainers, workerConcurrency, httpPort, simulatorPort, dynamoDbPort,
+                sqsPort, console, extras);
+    }
 
     static final String USAGE = """
             usage: ./run-local [--data-dir <dir>] [--ingest-containers <n>] [--worker-concurrency <n>] [--quiet]
@@ -38,13 +61,15 @@ public record LocalOptions(Optional<Path> dataDirectory, int ingestContainers, i
                 default -> throw new IllegalArgumentException("unknown option " + arg);
             }
         }
-        return new LocalOptions(data, ingest, worker, 8080, 8089, 8000, 9324, new ConsoleLog(quiet));
+        return new LocalOptions(data, ingest, worker, 8080, 8089, 8000, 9324, new ConsoleLog(quiet),
+                FunctionExtras.NONE);
     }
 
     /** For tests and load drivers: in memory, on free ports, the functions' output to {@code console}. */
     public static LocalOptions onFreePorts(int ingestContainers, int workerConcurrency, Consumer<String> console) {
         return new LocalOptions(Optional.empty(), ingestContainers, workerConcurrency, EmulatorProcess.freePort(),
-                EmulatorProcess.freePort(), EmulatorProcess.freePort(), EmulatorProcess.freePort(), console);
+                EmulatorProcess.freePort(), EmulatorProcess.freePort(), EmulatorProcess.freePort(), console,
+                FunctionExtras.NONE);
     }
 
     private static String value(List<String> args, int at, String option) {

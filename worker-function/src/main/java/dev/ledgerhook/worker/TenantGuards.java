@@ -35,8 +35,19 @@ public class TenantGuards {
         return guards.computeIfAbsent(tenant, this::build);
     }
 
-    /** Only transient accounting failures are retried, and they are what opens the circuit. */
+    /**
+     * Only transient failures of the accounting system are retried, and only they open the circuit.
+     * {@code LH-REFERENCE} (the referenced entity is not created yet) and {@code LH-ENTITY-BUSY}
+     * (another event of the same entity holds its version) are waits on our own ordering, not
+     * faults of QuickBooks: a burst of them during a shuffled or duplicated storm must not open the
+     * tenant's circuit and push healthy events to the DLQ. They go back to SQS at once instead.
+     */
     static boolean retryable(Throwable failure) {
+        return accountingFault(failure);
+    }
+
+    /** A transient failure that says something about the tenant's accounting system. */
+    static boolean accountingFault(Throwable failure) {
         return failure instanceof AccountingException accounting && accounting.isTransient()
                 && !"LH-REFERENCE".equals(accounting.code()) && !"LH-ENTITY-BUSY".equals(accounting.code());
     }
@@ -54,7 +65,7 @@ public class TenantGuards {
                     .done()
                 .withCircuitBreaker()
                     .name("accounting-" + tenant)
-                    .when(failure -> failure instanceof AccountingException a && a.isTransient())
+                    .when(TenantGuards::accountingFault)
                     .requestVolumeThreshold(config.circuitVolume())
                     .failureRatio(config.circuitFailureRatio())
                     .delay(config.circuitDelay().toMillis(), ChronoUnit.MILLIS)

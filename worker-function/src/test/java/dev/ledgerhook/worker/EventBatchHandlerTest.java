@@ -122,6 +122,42 @@ class EventBatchHandlerTest {
     }
 
     @Test
+    void waitsForAMissingReferenceDoNotOpenTheTenantsCircuit() {
+        String tenant = WorkerFixture.newTenant();
+        String realm = fixture.connect(tenant);
+        // A shuffled storm: twenty invoices arrive before their customers. Each is an ordering wait
+        // (LH-REFERENCE), not a QuickBooks fault; counting them opened the circuit (half of the last
+        // ten calls failed) and the customers that followed failed fast with an open circuit.
+        List<EventEnvelope> early = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            early.add(invoicePaid(tenant, "evt_early_" + i, "in_early_" + i, "cus_late_" + i));
+        }
+        for (int from = 0; from < early.size(); from += 10) {
+            fixture.enqueue(early.subList(from, from + 10).toArray(EventEnvelope[]::new));
+            assertEquals(10, fixture.deliver(fixture.receive(10, Set.of(tenant))).getBatchItemFailures().size());
+        }
+        fixture.enqueue(customerCreated(tenant, "evt_late_0", "cus_late_0", 1_000, "Late 0"));
+        // the invoices come back too (no redelivery delay here): deliver one message at a time until the customer is done
+        EventId late = new EventId(tenant, "stripe", "evt_late_0");
+        for (int round = 0; round < 40 && !"COMPLETED".equals(attribute(late, "status")); round++) {
+            fixture.deliver(fixture.receive(1, Set.of(tenant)));
+        }
+
+        assertEquals("COMPLETED", attribute(late, "status"));
+        assertEquals(1, fixture.stats(realm).path("entities").path("Customer").path("creates").asInt());
+        assertEquals("1", progress.read(late).get("attempts").n(),
+                "the customer is applied on its first attempt, not failed fast by an open circuit");
+        for (EventEnvelope invoice : early) {
+            assertEquals("LH-REFERENCE", attribute(invoice.id(), "errorCode"), "every wait is a reference wait, none an open circuit");
+        }
+    }
+
+    private String attribute(EventId id, String name) {
+        AttributeValue value = progress.read(id).get(name);
+        return value == null ? null : value.s();
+    }
+
+    @Test
     void serverErrorsAndThrottlingAreRetriedWithBackOffToSuccess() {
         String tenant = WorkerFixture.newTenant();
         String realm = fixture.connect(tenant);

@@ -106,6 +106,7 @@ final class FunctionContainer {
         classpath.add(taskRoot.toString());
         classpath.add(taskRoot.resolve("lib") + "/*");
         runtime.classpath().forEach(jar -> classpath.add(jar.toString()));
+        spec.extraClasspath().forEach(extra -> classpath.add(extra.toAbsolutePath().toString()));
         return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx" + spec.heapMb() + "m", "-XX:+UseSerialGC", "-Xshare:auto", runtime.nativeLibraryOption(),
                 "-cp", String.join(java.io.File.pathSeparator, classpath),

@@ -2,6 +2,7 @@ package dev.ledgerhook.local.lambda;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -15,12 +16,20 @@ import java.util.Map;
  * @param timeout     the function time-out; a container still busy after it is stopped
  * @param environment the function's environment variables
  * @param containers  how many containers serve invocations at once
+ * @param extraClasspath jars or directories appended to the containers' classpath, never part of the
+ *                       package: load drivers add fault injection this way (empty in normal runs)
  */
 public record FunctionSpec(String name, Path zip, String handler, int memoryMb, Duration timeout,
-                           Map<String, String> environment, int containers) {
+                           Map<String, String> environment, int containers, List<Path> extraClasspath) {
+
+    public FunctionSpec(String name, Path zip, String handler, int memoryMb, Duration timeout,
+                        Map<String, String> environment, int containers) {
+        this(name, zip, handler, memoryMb, timeout, environment, containers, List.of());
+    }
 
     public FunctionSpec {
         environment = Map.copyOf(environment);
+        extraClasspath = List.copyOf(extraClasspath);
         if (containers < 1) {
             throw new IllegalArgumentException("a function needs at least one container");
         }

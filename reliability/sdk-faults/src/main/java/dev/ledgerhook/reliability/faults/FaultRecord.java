@@ -1,0 +1,64 @@
+package dev.ledgerhook.reliability.faults;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * One process's record: one line per claim, take-over, send, fault and kill, written straight to
+ * the file (no buffer in the JVM), so a line written before a SIGKILL survives it.
+ */
+final class FaultRecord {
+
+    private final FileChannel out;
+    private final FaultSettings settings;
+
+    private FaultRecord(FileChannel out, FaultSettings settings) {
+        this.out = out;
+        this.settings = settings;
+    }
+
+    static FaultRecord open(FaultSettings settings) {
+        try {
+            Files.createDirectories(settings.directory());
+            Path file = settings.directory().resolve(settings.function() + "-" + ProcessHandle.current().pid() + ".log");
+            FaultRecord record = new FaultRecord(FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.APPEND), settings);
+            record.line("loaded " + settings);
+            return record;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the fault record under " + settings.directory(), e);
+        }
+    }
+
+    synchronized void line(String line) {
+        try {
+            ByteBuffer bytes = ByteBuffer.wrap((System.currentTimeMillis() + " " + line + "\n").getBytes(StandardCharsets.UTF_8));
+            while (bytes.hasRemaining()) {
+                out.write(bytes);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Takes one of the run's kill slots for {@code window}; false when all are taken (files survive the kill). */
+    boolean takeKillSlot(String window) {
+        for (int slot = 1; slot <= settings.killCap(); slot++) {
+            try {
+                Files.createFile(settings.directory().resolve("kill-" + window + "-" + slot));
+                return true;
+            } catch (java.nio.file.FileAlreadyExistsException taken) {
+                // next slot
+            } catch (IOException e) {
+                return false;
+            }
+        }
+        return false;
+    }
+}
