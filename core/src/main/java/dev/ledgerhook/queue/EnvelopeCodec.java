@@ -6,20 +6,41 @@ import java.io.UncheckedIOException;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamWriteConstraints;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 
 import dev.ledgerhook.ledger.EventId;
 
 /**
  * Envelope JSON, version 1. The payload is embedded as JSON, not as an escaped string, so an
  * envelope is the payload plus a few hundred bytes whatever the payload holds.
+ *
+ * <p>What the worker decodes is what the provider sent: decimals are kept exactly (1.10 stays
+ * 1.10, 1e400 stays 1e400 instead of becoming the non-JSON "Infinity"), and characters SQS cannot
+ * carry are escaped on the way in, which leaves the JSON value unchanged.
  */
 public final class EnvelopeCodec {
 
     public static final int VERSION = 1;
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * Jackson's default nesting limit (1000) is what the providers accept in a payload; the
+     * envelope adds one level around it, so decoding allows more than any accepted payload needs.
+     */
+    private static final int MAX_NESTING = 2000;
+
+    private static final ObjectMapper JSON = JsonMapper.builder(JsonFactory.builder()
+                    .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING).build())
+                    .streamWriteConstraints(StreamWriteConstraints.builder().maxNestingDepth(MAX_NESTING).build())
+                    .build())
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .nodeFactory(JsonNodeFactory.withExactBigDecimals(true))
+            .build();
     private static final JsonFactory FACTORY = JSON.getFactory();
 
     private EnvelopeCodec() {
@@ -45,7 +66,7 @@ public final class EnvelopeCodec {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return out.toString();
+        return QueueText.escapeJson(out.toString());
     }
 
     public static EventEnvelope decode(String body) throws MalformedEnvelopeException {
@@ -68,9 +89,11 @@ public final class EnvelopeCodec {
                 throw new MalformedEnvelopeException("envelope has no JSON payload");
             }
             return new EventEnvelope(id, text(node, "sourceType"), text(node, "eventType"), number(node, "version"),
-                    text(node, "payloadHash"), number(node, "receivedAt"), payload.toString());
+                    text(node, "payloadHash"), number(node, "receivedAt"), JSON.writeValueAsString(payload));
         } catch (IllegalArgumentException e) {
             throw new MalformedEnvelopeException("envelope has an invalid event id: " + e.getMessage());
+        } catch (IOException e) {
+            throw new MalformedEnvelopeException("envelope payload cannot be written back as JSON");
         }
     }
 
