@@ -53,6 +53,20 @@ class EnvelopeCodecTest {
         assertEquals(false, decoded.payload().contains("Infinity"));
     }
 
+    /** Found by ProviderFuzzTest (long run): 1e0 came back as the integer 1; the payload is now carried as written. */
+    @Test
+    void thePayloadComesBackAsWritten() throws Exception {
+        String payload = "{ \"a\": 1e0, \"b\": [1.10, -0.0, 1E+2],\n \"c\": \"\\u00e9\" }";
+        assertEquals(payload, EnvelopeCodec.decode(EnvelopeCodec.encode(envelope(payload))).payload());
+    }
+
+    @Test
+    void anEnvelopeWithTwoPayloadsIsMalformed() {
+        String body = EnvelopeCodec.encode(envelope("{\"a\":1}"));
+        assertThrows(MalformedEnvelopeException.class,
+                () -> EnvelopeCodec.decode(body.substring(0, body.length() - 1) + ",\"payload\":{\"a\":2}}"));
+    }
+
     /** Found by ProviderFuzzTest: U+FFFF and lone surrogates made SQS refuse the message, 503 on every retry. */
     @Test
     void charactersSqsCannotCarryAreEscapedAndComeBackUnchanged() throws Exception {
