@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.ledgerhook.queue.QueueText;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -210,13 +211,21 @@ final class Deliveries {
                 () -> new MalformedDeliveryException("field " + field + " is not an ISO-8601 date-time"));
     }
 
-    /** Builds an event, refusing keys the ledger could not store. */
+    /**
+     * Builds an event, refusing keys the ledger could not store and keys or types the queue could not
+     * carry (the type travels as an SQS message attribute, which cannot be escaped): such a delivery
+     * is answered 400 at once instead of 503 on every retry.
+     */
     static ProviderEvent event(String key, String type, long version, String payload) throws MalformedDeliveryException {
         if (key == null || key.isEmpty() || key.length() > MAX_EVENT_KEY_LENGTH) {
             throw new MalformedDeliveryException("event id is empty or longer than " + MAX_EVENT_KEY_LENGTH + " characters");
         }
         if (type == null || type.isEmpty()) {
             throw new MalformedDeliveryException("event type is empty");
+        }
+        if (!QueueText.isCarriable(key) || !QueueText.isCarriable(type)) {
+            throw new MalformedDeliveryException("event id or type holds a control character, U+FFFE, U+FFFF "
+                    + "or a lone surrogate");
         }
         return new ProviderEvent(key, type, version, payload);
     }

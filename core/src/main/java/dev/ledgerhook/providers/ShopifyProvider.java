@@ -24,6 +24,12 @@ public class ShopifyProvider implements WebhookProvider {
      * delivery triggered more than 5 hours ago cannot be one of those retries.
      */
     static final Duration REPLAY_WINDOW = Duration.ofHours(5);
+    /**
+     * Triggered-At is not signed and becomes the event's version: one far in the future would let a
+     * replayed body outrank every later genuine update of its entity (the worker skips older
+     * versions). Only clock skew may put it ahead of us.
+     */
+    static final Duration CLOCK_SKEW = Duration.ofMinutes(5);
 
     public ShopifyProvider() {}
 
@@ -38,6 +44,9 @@ public class ShopifyProvider implements WebhookProvider {
         Optional<Long> triggeredAt = Deliveries.signedHeader(request, TRIGGERED_AT_HEADER).flatMap(Deliveries::isoMillis);
         if (triggeredAt.isPresent() && triggeredAt.get() < now.minus(REPLAY_WINDOW).toEpochMilli()) {
             throw new SignatureException(TRIGGERED_AT_HEADER + " is outside the replay window");
+        }
+        if (triggeredAt.isPresent() && triggeredAt.get() > now.plus(CLOCK_SKEW).toEpochMilli()) {
+            throw new SignatureException(TRIGGERED_AT_HEADER + " is in the future");
         }
     }
 

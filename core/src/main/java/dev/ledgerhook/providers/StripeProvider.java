@@ -37,7 +37,8 @@ public class StripeProvider implements WebhookProvider {
         for (String item : header.split(",")) {
             int eq = item.indexOf('=');
             if (eq < 0) {
-                continue;
+                // not Stripe's format; most likely a second copy of the header joined to the first
+                throw new SignatureException(SIGNATURE_HEADER + " header is not a list of key=value pairs");
             }
             String name = item.substring(0, eq).strip();
             String value = item.substring(eq + 1).strip();

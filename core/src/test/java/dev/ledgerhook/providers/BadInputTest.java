@@ -68,7 +68,13 @@ class BadInputTest {
                 Arguments.of(SourceType.STANDARD, "{\"type\":5}"),
                 Arguments.of(SourceType.STANDARD, "[\"type\"]"),
                 Arguments.of(SourceType.FINCH, "{\"type\":\"directory.updated\"}"),
-                Arguments.of(SourceType.XERO, "{\"events\":null}"));
+                Arguments.of(SourceType.XERO, "{\"events\":null}"),
+                // found by ProviderFuzzTest: SQS cannot carry these in the envelope's key or the eventType attribute
+                Arguments.of(SourceType.STRIPE, "{\"id\":\"evt_\\ud800\",\"type\":\"customer.created\",\"created\":1}"),
+                Arguments.of(SourceType.STRIPE, "{\"id\":\"evt_1\",\"type\":\"customer.\\uffff\",\"created\":1}"),
+                Arguments.of(SourceType.STANDARD, "{\"type\":\"invoice.\\u0000\"}"),
+                Arguments.of(SourceType.XERO, "{\"events\":[{\"tenantId\":\"t\",\"eventCategory\":\"C\",\"resourceId\":\"1\","
+                        + "\"eventType\":\"\\ufffe\",\"eventDateUtc\":\"2023-11-14T22:13:20\"}]}"));
     }
 
     @ParameterizedTest(name = "{0}: {1}")

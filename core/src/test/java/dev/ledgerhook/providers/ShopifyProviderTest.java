@@ -96,6 +96,17 @@ class ShopifyProviderTest {
         assertDoesNotThrow(() -> provider.verify(delivery(BODY, HMAC, TRIGGERED_AT), List.of(SECRET), later));
     }
 
+    /** A future Triggered-At would become a version that outranks every later genuine update. */
+    @Test
+    void deliveryTriggeredInTheFutureFailsBeyondClockSkew() {
+        Instant triggered = Instant.parse(TRIGGERED_AT);
+        SignatureException e = assertThrows(SignatureException.class, () -> provider.verify(
+                delivery(BODY, HMAC, TRIGGERED_AT), List.of(SECRET), triggered.minus(Duration.ofMinutes(5)).minusSeconds(1)));
+        assertTrue(e.getMessage().contains("in the future"), e.getMessage());
+        assertDoesNotThrow(() -> provider.verify(delivery(BODY, HMAC, TRIGGERED_AT), List.of(SECRET),
+                triggered.minus(Duration.ofMinutes(5)).plusSeconds(1)));
+    }
+
     @Test
     void unreadableTriggeredAtIsNotAReplayReason() {
         assertDoesNotThrow(() -> provider.verify(delivery(BODY, HMAC, "yesterday"), List.of(SECRET), NOW));

@@ -44,6 +44,19 @@ class StripeProviderTest {
         assertDoesNotThrow(() -> provider.verify(r, List.of(SECRET), Instant.ofEpochSecond(T)));
     }
 
+    /**
+     * Found by HostileRequestsTest: a garbage copy of the header sent next to the genuine one was
+     * skipped and the delivery verified. A repeated header is one comma-joined field; an item that
+     * is not key=value means it is not Stripe's.
+     */
+    @Test
+    void anItemThatIsNotKeyValueFails() {
+        assertThrows(SignatureException.class,
+                () -> provider.verify(delivery(BODY, "garbage," + HEADER), List.of(SECRET), Instant.ofEpochSecond(T)));
+        assertThrows(SignatureException.class,
+                () -> provider.verify(delivery(BODY, HEADER + ", x"), List.of(SECRET), Instant.ofEpochSecond(T)));
+    }
+
     @Test
     void tamperedBodyFails() {
         String tampered = BODY.replace("cus_Q1", "cus_Q2");

@@ -107,6 +107,19 @@ final class SignedDelivery {
         return request.when().post("/webhooks/{tenant}/{source}", tenant, source).then();
     }
 
+    /** Posts to a path as written, percent-escapes and all (no encoding, no normalisation by the client). */
+    ValidatableResponse postTo(String rawPath) {
+        return send("POST", rawPath);
+    }
+
+    ValidatableResponse send(String method, String rawPath) {
+        var request = given().urlEncodingEnabled(false).headers(headers).body(body);
+        if (contentType != null) {
+            request = request.contentType(contentType);
+        }
+        return request.when().request(method, rawPath).then();
+    }
+
     static byte[] hmac(byte[] key, String data) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
