@@ -69,7 +69,13 @@ public class DeliveryIntake {
         if (!EventId.NAME.matcher(tenant).matches() || !EventId.NAME.matcher(source).matches()) {
             return delivery.reject(404, "not_found", "no such webhook endpoint");
         }
-        TenantDirectory.Lookup lookup = tenants.lookUp(tenant, source);
+        TenantDirectory.Lookup lookup;
+        try {
+            lookup = tenants.lookUp(tenant, source);
+        } catch (SdkException e) {
+            // nothing is known about the source yet, so nothing can be verified or written
+            return delivery.unavailable("tenants_unavailable", "the tenant store is unavailable; retry later");
+        }
         if (lookup instanceof TenantDirectory.Lookup.Found found) {
             return handle(found.source(), contentType, request, delivery);
         }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import jakarta.inject.Inject;
@@ -22,9 +23,11 @@ import dev.ledgerhook.stack.StackDefinition;
 import dev.ledgerhook.stack.StackProvisioner;
 import dev.ledgerhook.stack.StackResources;
 import dev.ledgerhook.teststack.TestStackResource;
+import dev.ledgerhook.tenants.TenantDirectory;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 @QuarkusTest
@@ -39,6 +42,8 @@ class TenantIsolationAndSendFailureTest {
     DynamoDbClient dynamoDb;
     @Inject
     StackResources resources;
+    @Inject
+    TenantDirectory directory;
 
     @Test
     void aSignatureValidForTenantAIsRefusedAtTenantB() {
@@ -89,5 +94,28 @@ class TenantIsolationAndSendFailureTest {
         List<EventEnvelope> envelopes = fixture.drain(tenant);
         assertEquals(1, envelopes.size());
         assertEquals(new EventId(tenant, "stripe", "evt_send_fail"), envelopes.get(0).id());
+    }
+
+    @Test
+    void anUnreachableTenantStoreAnswers503AndWritesNothing() {
+        String tenant = fixture.newTenant();
+        String body = ProviderDeliveriesTest.stripeEvent("evt_store_down", "customer.created", 1_700_000_000);
+        directory.invalidate();
+        String table = resources.tenantsTable();
+        List<Map<String, AttributeValue>> kept = dynamoDb.scanPaginator(scan -> scan.tableName(table)).items().stream().toList();
+        dynamoDb.deleteTable(delete -> delete.tableName(table));
+        try {
+            SignedDelivery.stripe(STRIPE_SECRET, body, Instant.now()).post(tenant, "stripe")
+                    .statusCode(503).header("Retry-After", equalTo("5")).body("error", equalTo("tenants_unavailable"));
+            assertTrue(fixture.records(tenant).isEmpty());
+            assertTrue(fixture.drain(tenant).isEmpty());
+        } finally {
+            new StackProvisioner(dynamoDb, sqs).createTable(StackDefinition.TENANTS_TABLE, StackDefinition.DEFAULT_STACK_NAME);
+            kept.forEach(item -> dynamoDb.putItem(put -> put.tableName(table).item(item)));
+            directory.invalidate();
+        }
+
+        SignedDelivery.stripe(STRIPE_SECRET, body, Instant.now()).post(tenant, "stripe").statusCode(200).body("received", equalTo(1));
+        assertEquals(1, fixture.drain(tenant).size());
     }
 }

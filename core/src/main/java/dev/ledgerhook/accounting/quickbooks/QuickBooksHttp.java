@@ -1,6 +1,7 @@
 package dev.ledgerhook.accounting.quickbooks;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -119,6 +120,10 @@ public class QuickBooksHttp {
             return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw QuickBooksFault.io("call to QuickBooks failed", e);
+        } catch (UncheckedIOException e) {
+            // The JDK client sometimes reports a pooled connection closed under it this way
+            // (ClosedChannelException); it is the same transient I/O failure as above.
+            throw QuickBooksFault.io("call to QuickBooks failed", e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw QuickBooksFault.io("call to QuickBooks interrupted", e);
@@ -142,6 +147,8 @@ public class QuickBooksHttp {
             response = http.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw QuickBooksFault.io("token refresh failed", e);
+        } catch (UncheckedIOException e) {
+            throw QuickBooksFault.io("token refresh failed", e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw QuickBooksFault.io("token refresh interrupted", e);
