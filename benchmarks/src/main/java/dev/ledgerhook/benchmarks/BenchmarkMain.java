@@ -152,7 +152,7 @@ public final class BenchmarkMain {
 
         Operations ops = new Operations(ingest, peer, webhook);
         log("warming up");
-        for (int i = 0; i < n(300); i++) {
+        for (int i = 0; i < n(150); i++) {
             ops.floor(null);
             ops.oursHandler(null);
             ops.oursHttp(null);
@@ -199,11 +199,14 @@ public final class BenchmarkMain {
         // 3: throughput against the peer, closed loop, 4 clients on 2 containers each.
         report.uptime("throughput", uptime());
         Map<String, Double> throughput = new LinkedHashMap<>();
+        Map<String, Double> cpuPerDelivery = new LinkedHashMap<>();
+        Map<String, Profiler.Profile> profiles = new LinkedHashMap<>();
         Duration window = Duration.ofSeconds(quick ? 3 : 15);
-        throughput.put("oursUnique", closedLoop(4, window, () -> ops.oursHandler(null)));
-        throughput.put("peerUnique", closedLoop(4, window, () -> ops.peerUnique(null)));
-        throughput.put("oursDuplicate", closedLoop(4, window, () -> ops.oursDuplicate(null)));
-        throughput.put("peerDuplicate", closedLoop(4, window, () -> ops.peerDuplicate(null)));
+        measured("oursUnique", ingest, true, window, () -> ops.oursHandler(null), throughput, cpuPerDelivery, profiles);
+        measured("peerUnique", peer, true, window, () -> ops.peerUnique(null), throughput, cpuPerDelivery, profiles);
+        measured("oursDuplicate", ingest, true, window, () -> ops.oursDuplicate(null), throughput, cpuPerDelivery, profiles);
+        measured("peerDuplicate", peer, false, window, () -> ops.peerDuplicate(null), throughput, cpuPerDelivery, profiles);
+        report.cpu(cpuPerDelivery, profiles);
         report.throughput(throughput, window);
         peer.close();
 
@@ -523,6 +526,30 @@ public final class BenchmarkMain {
     }
 
     // ---- throughput, request counts, end to end -----------------------------------------------
+
+    /** A closed loop with the function's CPU time per call, and a JFR profile of its first container when asked. */
+    private void measured(String series, LocalFunction function, boolean profile, Duration window, Runnable operation,
+                          Map<String, Double> throughput, Map<String, Double> cpuPerCall,
+                          Map<String, Profiler.Profile> profiles) throws Exception {
+        List<Long> pids = function.pids();
+        if (profile) {
+            Profiler.start(pids.get(0));
+        }
+        double cpuBefore = pids.stream().mapToDouble(ProcessStats::cpuSeconds).sum();
+        long[] done = new long[1];
+        double rate = closedLoop(4, window, () -> {
+            operation.run();
+            synchronized (done) {
+                done[0]++;
+            }
+        });
+        double cpuAfter = pids.stream().mapToDouble(ProcessStats::cpuSeconds).sum();
+        throughput.put(series, rate);
+        cpuPerCall.put(series, (cpuAfter - cpuBefore) * 1000 / Math.max(1, done[0]));
+        if (profile) {
+            profiles.put(series, Profiler.summarize(Profiler.dump(pids.get(0), work.resolve(series + ".jfr"))));
+        }
+    }
 
     private double closedLoop(int clients, Duration window, Runnable operation) throws InterruptedException {
         ExecutorService pool = Executors.newFixedThreadPool(clients);

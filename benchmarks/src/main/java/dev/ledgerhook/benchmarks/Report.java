@@ -56,7 +56,7 @@ final class Report {
     void latency(Map<String, Samples> latency) {
         this.latency = latency;
         text.append("## 1. Floor against ingest, and 2. the duplicate path\n\n");
-        text.append("Sequential, one request at a time, warm (300 of each first), in 10 interleaved rounds of 50 so that a busy ")
+        text.append("Sequential, one request at a time, warm (150 of each first), in 10 interleaved rounds of 50 so that a busy ")
                 .append("neighbour hits every series alike. Deliveries are signed Stripe `customer.created` events for the ")
                 .append("tenant `demo`.\n\n");
         text.append("| what | n | median ms | p99 ms | mean ms |\n| --- | --- | --- | --- | --- |\n");
@@ -117,6 +117,27 @@ final class Report {
         text.append("Goal 3, ours / Powertools ≥ 1.5: unique ").append(verdict(throughput.get("oursUnique") / throughput.get("peerUnique") >= 1.5))
                 .append(", duplicates ").append(verdict(throughput.get("oursDuplicate") / throughput.get("peerDuplicate") >= 1.5))
                 .append(".\n\n");
+    }
+
+    void cpu(Map<String, Double> cpuPerDelivery, Map<String, Profiler.Profile> profiles) {
+        text.append("CPU time of the function's containers per delivery during those loops (`/proc/<pid>/stat`, user + ")
+                .append("system; the AWS calls' own work is in the emulators, not here): ours unique ")
+                .append(fmt(cpuPerDelivery.get("oursUnique"))).append(" ms, Powertools unique ")
+                .append(fmt(cpuPerDelivery.get("peerUnique"))).append(" ms; ours duplicate ")
+                .append(fmt(cpuPerDelivery.get("oursDuplicate"))).append(" ms, Powertools duplicate ")
+                .append(fmt(cpuPerDelivery.get("peerDuplicate"))).append(" ms.\n\n");
+        profiles.forEach((series, profile) -> {
+            text.append("JFR CPU profile of one container during `").append(series).append("` (").append(profile.samples())
+                    .append(" samples; share of samples with the layer on the stack):\n\n");
+            text.append("| layer | % of CPU samples |\n| --- | --- |\n");
+            profile.layerShare().forEach((layer, share) -> text.append("| ").append(layer).append(" | ")
+                    .append(Profiler.format(share)).append(" |\n"));
+            text.append("\nHottest methods (self time): ");
+            StringBuilder methods = new StringBuilder();
+            profile.topMethods().forEach((method, share) -> methods.append(methods.length() == 0 ? "" : ", ").append('`')
+                    .append(method).append("` ").append(Profiler.format(share)).append('%'));
+            text.append(methods).append(".\n\n");
+        });
     }
 
     void endToEnd(Map<String, Map<String, Double>> endToEnd) {
