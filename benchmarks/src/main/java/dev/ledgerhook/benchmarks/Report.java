@@ -27,6 +27,11 @@ final class Report {
     private final StringBuilder text = new StringBuilder();
     private final List<String> notes = new ArrayList<>();
     private Map<String, Samples> latency;
+    private Map<String, Double> throughput;
+    private Map<String, Double> cpuPerDelivery;
+    private Map<String, Profiler.Profile> profiles;
+    private Map<String, Map<String, Double>> perDelivery;
+    private Map<String, Map<String, Double>> endToEnd;
 
     void header(boolean quick, String uptime) {
         text.append("# Benchmarks\n\n");
@@ -88,6 +93,7 @@ final class Report {
     }
 
     void requestsPerDelivery(Map<String, Map<String, Double>> perDelivery) {
+        this.perDelivery = perDelivery;
         text.append("AWS requests per delivery, counted in the containers (sequential deliveries through the handler):\n\n");
         text.append("| delivery | requests |\n| --- | --- |\n");
         perDelivery.forEach((what, calls) -> text.append("| ").append(what).append(" | ").append(calls(calls)).append(" |\n"));
@@ -101,6 +107,7 @@ final class Report {
     }
 
     void throughput(Map<String, Double> throughput, Duration window) {
+        this.throughput = throughput;
         text.append("## 3. Against Powertools idempotency\n\n");
         text.append("The peer (`benchmarks/src/main/java/dev/ledgerhook/benchmarks/peer/PowertoolsIngestHandler.java`) does the ")
                 .append("same job as a user would write it with `software.amazon.lambda:powertools-idempotency` 1.15.0: a ")
@@ -120,6 +127,8 @@ final class Report {
     }
 
     void cpu(Map<String, Double> cpuPerDelivery, Map<String, Profiler.Profile> profiles) {
+        this.cpuPerDelivery = cpuPerDelivery;
+        this.profiles = profiles;
         text.append("CPU time of the function's containers per delivery during those loops (`/proc/<pid>/stat`, user + ")
                 .append("system; the AWS calls' own work is in the emulators, not here): ours unique ")
                 .append(fmt(cpuPerDelivery.get("oursUnique"))).append(" ms, Powertools unique ")
@@ -141,6 +150,7 @@ final class Report {
     }
 
     void endToEnd(Map<String, Map<String, Double>> endToEnd) {
+        this.endToEnd = endToEnd;
         text.append("## 4. AWS requests per event, end to end\n\n");
         text.append("Unique Stripe `customer.created` deliveries over HTTP (4 clients) through the ingest, the queue, the ")
                 .append("event source mapping (batch 10, window 1 s) and the worker (which creates each customer in the ")
@@ -237,6 +247,93 @@ final class Report {
                 .append(" | ").append(fmt(ingest.peakRssMb())).append(" |\n");
         text.append("| worker | ").append(fmt(worker.firstEvent().medianMs())).append(" | ").append(fmt(worker.firstEvent().percentileMs(100)))
                 .append(" | ").append(fmt(worker.peakRssMb())).append(" |\n\n");
+        text.append("Memory: the peak RSS of every container, under the load of sections 1 to 5 and at first start, is in ")
+                .append("the tables (section 5 for the loaded peaks); each ran with the heap the template's 512 MB implies ")
+                .append("(-Xmx435m), and the goal is that the whole process stays under 512 MB.\n\n");
+        text.append("SnapStart priming hooks in place (`SnapStartPriming` in each function, an `org.crac` `Resource` ")
+                .append("registered at start-up; Lambda runs `beforeCheckpoint` before it takes the snapshot, on top of ")
+                .append("Quarkus' own `quarkus.snapstart.enabled` class preloading and application start):\n\n")
+                .append("- ingest: the DynamoDB client (marshalling, SigV4 signing, url-connection HTTP, unmarshalling) ")
+                .append("through a real tenant lookup for a name no tenant can have (a Query it is allowed); the SQS ")
+                .append("client through a SendMessage to a queue that does not exist (refused, nothing sent); all six ")
+                .append("providers' header parsing and HMAC through verifications that fail; Stripe's payload parsing ")
+                .append("(Jackson); the envelope codec. Nothing is written. `afterRestore` drops the tenant cache.\n")
+                .append("- worker: the DynamoDB client through a GetItem of an event no one can claim; the SQS client ")
+                .append("through GetQueueAttributes on the events queue; the envelope codec and the Stripe, Shopify and ")
+                .append("QuickBooks mappings over sample events (no accounting call); the batch thread pool's threads.\n")
+                .append("- Not primed: the QuickBooks HTTP client and OAuth refresh (they would call the tenant's company), ")
+                .append("and the Lambda HTTP adapter's request path (it needs a request through the Runtime API).\n\n")
+                .append("Tests hold the hooks to that: `SnapStartPrimingTest` in each module runs them against the ")
+                .append("emulators and checks every step ran and nothing was written or sent. The start-up times above are ")
+                .append("without SnapStart (nothing restores a snapshot locally): they are what a cold start costs when ")
+                .append("SnapStart is off or a snapshot is being re-created.\n\n");
+    }
+
+    /** Why each missed goal is missed, with this run's numbers; the causes were found with the profiles above. */
+    void findings() {
+        double floor = latency.get("floor").medianMs();
+        double floor3 = latency.get("floor3").medianMs();
+        double ours = latency.get("oursHandler").medianMs();
+        double duplicate = latency.get("oursDuplicate").medianMs();
+        double failedPut = latency.get("failedPut").medianMs();
+        double overhead = duplicate - failedPut;
+        Profiler.Profile unique = profiles.get("oursUnique");
+        text.append("## Findings\n\n");
+        text.append("**Goal 1 (ingest ≤ 1.10 × floor).** The floor the goal names is two calls; the ingest makes three. ")
+                .append("After the send it marks the claim ENQUEUED (README \"Duplicates and the claim\", DESIGN invariant 2): ")
+                .append("without that mark, a provider retry arriving while the first delivery's claim is still RECEIVED ")
+                .append("cannot tell \"sent\" from \"crashed before sending\" and has to answer 503 until the lease runs out. ")
+                .append("It stays (the brief forbids weakening it, and rightly). The three-call floor is ").append(fmt(floor3))
+                .append(" ms here against ").append(fmt(floor)).append(" ms for two, so the mark alone puts the goal at ")
+                .append(ratio(floor3, floor)).append(" before any code runs. The rest, ").append(fmt(ours - floor3))
+                .append(" ms at the median, is per-invocation overhead, the same that the duplicate shows in isolation: ")
+                .append("a duplicate is one DynamoDB call (").append(fmt(failedPut)).append(" ms on its own) yet takes ")
+                .append(fmt(duplicate)).append(" ms through the handler, so about ").append(fmt(overhead))
+                .append(" ms go to the invocation itself: the runtime interface client's two HTTP calls to the Runtime API ")
+                .append("(next event, response), the Quarkus Lambda HTTP adapter turning the API Gateway event into a ")
+                .append("virtual HTTP request through Vert.x and RESTEasy Reactive and the answer back into an API Gateway ")
+                .append("response, JSON both ways, all interpreted by C1 only (the template's `-XX:TieredStopAtLevel=1`), ")
+                .append("on 2 cores that DynamoDB Local, ElasticMQ and the load driver share. ");
+        if (unique != null) {
+            text.append("The JFR profile of the unique path says where the function's CPU goes: ");
+            StringBuilder layers = new StringBuilder();
+            unique.layerShare().forEach((layer, share) -> layers.append(layers.length() == 0 ? "" : "; ").append(layer)
+                    .append(" ").append(Profiler.format(share)).append("%"));
+            text.append(layers).append(" (a sample counts for every layer on its stack). ");
+        }
+        text.append("Of that overhead, the Runtime API round trip and the adapter are what Lambda and Quarkus impose on any ")
+                .append("handler of this shape; our own code (verification, claim, envelope, outcome line) is the ")
+                .append("Ledgerhook layer in the profile. In AWS the Runtime API is on the same host as the function and ")
+                .append("DynamoDB and SQS are network services a few milliseconds away, so the fixed overhead weighs less ")
+                .append("against the calls than against local emulators; the ratio here is a worst case.\n\n");
+        text.append("**Goal 2 (duplicates).** 2a is met by design: a duplicate costs exactly one DynamoDB call (the failed ")
+                .append("conditional PutItem returns the held item, `ALL_OLD`) and no SQS call, as counted above. 2b, ")
+                .append("≤ 1.10 × a bare PutItem, is missed at ").append(ratio(duplicate, latency.get("barePut").medianMs()))
+                .append(": the call itself is as cheap as a bare put (").append(ratio(failedPut, latency.get("barePut").medianMs()))
+                .append("), and the gap is the per-invocation overhead described for goal 1, which no amount of work on ")
+                .append("the duplicate path removes, since that path is already a single call.\n\n");
+        double uniqueRatio = throughput.get("oursUnique") / throughput.get("peerUnique");
+        double duplicateRatio = throughput.get("oursDuplicate") / throughput.get("peerDuplicate");
+        text.append("**Goal 3 (≥ 1.5 × Powertools).** Unique events: ").append(String.format(Locale.ROOT, "%.2f", uniqueRatio))
+                .append(" ×. Powertools 1.15.0's idempotency makes the same three calls for a new key as we do (PutItem ")
+                .append("INPROGRESS, the SQS send, UpdateItem COMPLETED with the stored response), counted above, and ")
+                .append("both functions pay the same Runtime API and emulator costs; with I/O of the same shape, the ")
+                .append("difference can only come from CPU in the function, ")
+                .append(fmt(cpuPerDelivery.get("oursUnique"))).append(" ms per delivery for ours against ")
+                .append(fmt(cpuPerDelivery.get("peerUnique"))).append(" ms for Powertools (its plain `RequestHandler` skips ")
+                .append("the HTTP adapter that our `quarkus-amazon-lambda-http` function carries, while it pays for its ")
+                .append("aspect, JMESPath and response serialization). A 1.5 × lead on unique events would need fewer ")
+                .append("round trips than Powertools, and the only one we could drop is the ENQUEUED mark, which stays. ")
+                .append("Duplicates: ").append(String.format(Locale.ROOT, "%.2f", duplicateRatio)).append(" ×: one call ")
+                .append("against Powertools' two (its failed PutItem does not return the item, so it reads it back with a ")
+                .append("GetItem), diluted by the per-invocation overhead both share.\n\n");
+        text.append("**Fixed on the way.** The worker's `EventBatchHandler` was a dependent-scoped bean, and Quarkus' ")
+                .append("Lambda runtime looks the handler bean up on every invocation: each batch built a new 10-thread ")
+                .append("pool that was never shut down (a warm container grew a thread per invocation until it ran out ")
+                .append("of memory). It is a singleton now, with `HandlerLifecycleTest` (30 invocations left 30 more live ")
+                .append("threads before the fix, none after). SnapStart priming hooks (`SnapStartPriming`, an `org.crac` ")
+                .append("`Resource` in each function) now warm the clients, the verifiers, Jackson and the mappings before ")
+                .append("the snapshot; see section 6.\n\n");
     }
 
     void footer(Duration took, String uptime) {
