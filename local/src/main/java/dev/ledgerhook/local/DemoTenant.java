@@ -15,18 +15,18 @@ import dev.ledgerhook.tenants.TenantStore;
  * The local default's tenant {@code demo}: one source of each type, named after it, with the
  * local-only secrets README lists, connected to the simulator's demo company.
  */
-final class DemoTenant {
+public final class DemoTenant {
 
-    static final String ID = "demo";
+    public static final String ID = "demo";
 
     /** Local-only secrets, by source type; published in README, never valid anywhere else. */
-    static final Map<SourceType, String> SECRETS = secrets();
+    public static final Map<SourceType, String> SECRETS = secrets();
 
     private DemoTenant() {
     }
 
     /** Writes the tenant, unless a kept state already has it (its refresh token has rotated since). */
-    static boolean seed(TenantStore tenants, QuickBooksConnections quickBooks) {
+    public static boolean seed(TenantStore tenants, QuickBooksConnections quickBooks) {
         if (tenants.find(ID).isPresent()) {
             return false;
         }

@@ -12,15 +12,15 @@ import dev.ledgerhook.teststack.TestStack;
  * The functions' environment in the local default: what the template sets in AWS, pointed at the
  * emulators and the simulator, with the dummy credentials they accept and inline secrets allowed.
  */
-final class LocalEnvironment {
+public final class LocalEnvironment {
 
     /** The handler both functions declare in the template. */
-    static final String HANDLER = "io.quarkus.amazon.lambda.runtime.QuarkusStreamHandler::handleRequest";
+    public static final String HANDLER = "io.quarkus.amazon.lambda.runtime.QuarkusStreamHandler::handleRequest";
 
     private LocalEnvironment() {
     }
 
-    static Map<String, String> of(TestStack emulators, StackResources resources, QuickBooksSimulator simulator) {
+    public static Map<String, String> of(TestStack emulators, StackResources resources, QuickBooksSimulator simulator) {
         Map<String, String> env = new HashMap<>();
         env.put("AWS_REGION", TestStack.REGION);
         env.put("AWS_DEFAULT_REGION", TestStack.REGION);

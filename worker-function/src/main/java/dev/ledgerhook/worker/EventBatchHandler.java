@@ -11,6 +11,7 @@ import java.util.concurrent.ThreadLocalRandom;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Named;
+import jakarta.inject.Singleton;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
@@ -31,7 +32,11 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * completed or skipped (acknowledged), transient (reported as a batch item failure, its visibility
  * extended with exponential back-off, to the DLQ after maxReceiveCount), or permanent (sent to the
  * DLQ at once with its reason, then acknowledged). One message's failure never fails another.
+ *
+ * <p>A singleton: Quarkus' Lambda runtime looks the handler bean up on every invocation, so a
+ * dependent-scoped handler would build (and never shut down) a new thread pool per batch.
  */
+@Singleton
 @Named("events")
 public class EventBatchHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
 
@@ -125,6 +130,13 @@ public class EventBatchHandler implements RequestHandler<SQSEvent, SQSBatchRespo
             return acknowledged.get();
         } catch (Exception unexpected) {
             return false; // not acknowledged: SQS redelivers it
+        }
+    }
+
+    /** Starts the pool's threads now (SnapStart priming), not on the first batch. */
+    void prestartThreads() {
+        if (executor instanceof java.util.concurrent.ThreadPoolExecutor pool) {
+            pool.prestartAllCoreThreads();
         }
     }
 
