@@ -73,7 +73,7 @@ public class QuickBooksAdapter implements AccountingPort {
         }
         ObjectNode desired = desired(connection, command);
         if (!row.created()) {
-            return create(connection, row, command, desired);
+            return underClaim(row, command, "", () -> create(connection, row, command, desired));
         }
         return update(connection, row, command, desired);
     }
@@ -127,6 +127,24 @@ public class QuickBooksAdapter implements AccountingPort {
     private AppliedChange update(QuickBooksConnection connection, ExternalId row, AccountingCommand command,
                                  ObjectNode desired) throws AccountingException {
         String id = row.accountingId().orElseThrow();
+        return underClaim(row, command, id, () -> updateClaimed(connection, row, command, desired, id));
+    }
+
+    /** A step that runs while its command holds the entity's version claim. */
+    private interface ClaimedStep {
+        AppliedChange run() throws AccountingException;
+    }
+
+    /**
+     * Runs {@code step} holding the entity's version claim, creates included. The race this
+     * closes: two versions of an object not created yet both find the row without an entity and
+     * both post the create (same requestid, so one entity, with the first body). Unclaimed, the
+     * older one, answered with the newer one's entity, went on to update it with its older fields
+     * before the newer one recorded its version (seen in the storm). Claimed, the older one
+     * stands down or waits, as it does for an update.
+     */
+    private AppliedChange underClaim(ExternalId row, AccountingCommand command, String id, ClaimedStep step)
+            throws AccountingException {
         ExternalIdMap.Claim claim = map.claimVersion(row, command.version(), System.currentTimeMillis(),
                 VERSION_LEASE.toMillis());
         if (claim == ExternalIdMap.Claim.SUPERSEDED) {
@@ -137,7 +155,7 @@ public class QuickBooksAdapter implements AccountingPort {
                     + ": an older version of this entity is being applied; retry after it");
         }
         try {
-            return updateClaimed(connection, row, command, desired, id);
+            return step.run();
         } catch (AccountingException | RuntimeException failed) {
             map.releaseClaim(row, command.version());
             throw failed;

@@ -35,6 +35,8 @@ import dev.ledgerhook.accounting.Commands;
 import dev.ledgerhook.accounting.Commands.JournalLine;
 import dev.ledgerhook.accounting.Commands.SalesLine;
 import dev.ledgerhook.accounting.EntityType;
+import dev.ledgerhook.accounting.ExternalId;
+import dev.ledgerhook.accounting.ExternalIdMap;
 
 /** The adapter against the QuickBooks simulator over real HTTP, with the external-id map in DynamoDB Local. */
 class QuickBooksAdapterTest {
@@ -179,6 +181,27 @@ class QuickBooksAdapterTest {
 
         ObjectNode entity = adapter.read(tenant, EntityType.CUSTOMER, created.accountingId());
         assertEquals("8@example.com", entity.path("PrimaryEmailAddr").path("Address").asText(), "the newest version wins");
+    }
+
+    /**
+     * The storm's interleaving, held still: version 3 of an object not created yet holds the
+     * entity (its create sent, its map write not made yet) when version 2 arrives. Version 2
+     * must stand down without posting anything, and version 3 then completes as the entity.
+     */
+    @Test
+    void anOlderVersionStandsDownWhileANewerOneIsCreatingTheEntity() throws Exception {
+        CommandContext newer = new CommandContext(tenant, "evt_race_3", 0);
+        ExternalId row = rig.map.reserve(tenant, EntityType.CUSTOMER, "cus_race", QuickBooksIds.requestId(newer, EntityType.CUSTOMER));
+        assertEquals(ExternalIdMap.Claim.CLAIMED, rig.map.claimVersion(row, 300, System.currentTimeMillis(), 90_000));
+
+        AppliedChange older = adapter.apply(new CommandContext(tenant, "evt_race_2", 0), customerWithEmail("cus_race", 200, "2@example.com"));
+
+        assertEquals(Outcome.SKIPPED_OLDER, older.outcome());
+        assertEquals(0, stats().path("entities").path("Customer").path("creates").asInt(), "the older version posted nothing: " + stats());
+        AppliedChange created = adapter.apply(newer, customerWithEmail("cus_race", 300, "3@example.com"));
+        assertEquals(Outcome.CREATED, created.outcome());
+        ObjectNode entity = adapter.read(tenant, EntityType.CUSTOMER, created.accountingId());
+        assertEquals("3@example.com", entity.path("PrimaryEmailAddr").path("Address").asText());
     }
 
     @Test
