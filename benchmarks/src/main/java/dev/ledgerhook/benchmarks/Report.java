@@ -234,12 +234,25 @@ final class Report {
                 .append(" and concurrency ").append(best.concurrency()).append("; the machine's CPU was ")
                 .append(fmt(total / 2 * 100)).append("% used by these processes, the largest share by ").append(bottleneck)
                 .append(".");
-        if (best.endToEndRate() >= 0.95 * best.ingestRate()) {
-            text.append(" The worker kept up (end to end ≈ ingest), and the CPU was not saturated, so the bottleneck is the ")
+        boolean saturated = total >= 1.8;
+        boolean workerKeptUp = best.endToEndRate() >= 0.95 * best.ingestRate();
+        if (saturated) {
+            text.append(" The two cores were saturated: on this machine the bottleneck is CPU, shared by the emulators, ")
+                    .append("the load driver and both functions, the largest share going to ").append(bottleneck)
+                    .append("; in AWS each of those runs on its own capacity.");
+        } else if (workerKeptUp) {
+            text.append(" The worker kept up (end to end ≈ ingest) and the CPU was not saturated, so the bottleneck is the ")
                     .append("ingest side: 2 containers, each serving one invocation at a time (as Lambda does), at the ")
-                    .append("per-invocation latency of section 1 under this load; more ingest concurrency (Lambda scales it) ")
-                    .append("or a lower per-invocation overhead raises it. Worker batch 10 with concurrency 2 is enough for it.");
+                    .append("per-invocation latency of section 1; more ingest concurrency (Lambda scales it) raises it.");
+        } else {
+            text.append(" The worker did not keep up (end to end below ingest) with the CPU not saturated: the number of ")
+                    .append("batches in flight at once (the worker's concurrency) is the bottleneck at this setting.");
         }
+        runs.stream().filter(run -> run != best && run.endToEndRate() < 0.95 * run.ingestRate()).forEach(run -> text
+                .append(" At concurrency ").append(run.concurrency()).append(" the worker fell behind the ingest (")
+                .append(fmt(run.endToEndRate())).append(" against ").append(fmt(run.ingestRate()))
+                .append(" events/s) with the CPU ").append(fmt(run.cpuShare().values().stream().mapToDouble(Double::doubleValue).sum() / 2 * 100))
+                .append("% used: that many batches in flight do not keep up with the ingest."));
         text.append("\n\n");
     }
 
