@@ -19,7 +19,6 @@ import dev.ledgerhook.local.esm.QueueEventSource;
 import dev.ledgerhook.local.front.HttpApiFront;
 import dev.ledgerhook.local.lambda.FunctionSpec;
 import dev.ledgerhook.local.lambda.LocalFunction;
-import dev.ledgerhook.providers.SourceType;
 import dev.ledgerhook.quickbooks.simulator.QuickBooksSimulator;
 import dev.ledgerhook.stack.NamedStack;
 import dev.ledgerhook.stack.StackDefinition;
@@ -38,9 +37,6 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * load drivers start it in-process on their own ports and kill its containers at will.
  */
 public final class LocalDefault implements AutoCloseable {
-
-    /** The tenant the local default creates, with one source of each type named after it. */
-    public static final String DEMO_TENANT = DemoTenant.ID;
 
     private static final Path WORK = Path.of("target", "local");
     /** Where the function packages are: the repository root (set by the build for tests), else here. */
@@ -152,11 +148,6 @@ public final class LocalDefault implements AutoCloseable {
     /** {@code http://127.0.0.1:{port}/webhooks}. */
     public String webhookBaseUrl() {
         return "http://127.0.0.1:" + front.port() + "/webhooks";
-    }
-
-    /** The demo tenant's local-only secret for the source named after {@code type}. */
-    public static String demoSecret(SourceType type) {
-        return DemoTenant.SECRETS.get(type);
     }
 
     /** Whether this start wrote the demo tenant (false when a kept state had it). */

@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import dev.ledgerhook.local.LocalDefault;
+import dev.ledgerhook.local.DemoTenant;
 import dev.ledgerhook.operator.signing.DeliverySigner;
 import dev.ledgerhook.providers.SourceType;
 
@@ -96,9 +96,9 @@ final class ProviderSender {
 
     private HttpRequest request(PlannedEvent event) {
         Instant at = event.triggeredAt() != null ? event.triggeredAt() : Instant.now();
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + "/" + LocalDefault.DEMO_TENANT + "/" + event.type().id()))
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + "/" + DemoTenant.ID + "/" + event.type().id()))
                 .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.ofString(event.body()));
-        Map<String, String> headers = DeliverySigner.headers(event.type(), LocalDefault.demoSecret(event.type()), event.eventId(),
+        Map<String, String> headers = DeliverySigner.headers(event.type(), DemoTenant.SECRETS.get(event.type()), event.eventId(),
                 event.topic(), event.body(), at);
         headers.forEach(request::header);
         if (event.type() == SourceType.SHOPIFY) {

@@ -13,6 +13,7 @@ import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.ledgerhook.local.DemoTenant;
 import dev.ledgerhook.local.LocalDefault;
 import dev.ledgerhook.reliability.storm.PlannedEvent.Effect;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -171,7 +172,7 @@ final class StormChecks {
         int mirrorMissing = 0;
         for (Effect entity : mirrored) {
             Map<String, AttributeValue> item = local.emulators().dynamoDb().getItem(get -> get.tableName(local.resources().entityMirrorTable())
-                    .consistentRead(true).key(Map.of("pk", AttributeValue.fromS(LocalDefault.DEMO_TENANT + "#" + entity.entity() + "#"
+                    .consistentRead(true).key(Map.of("pk", AttributeValue.fromS(DemoTenant.ID + "#" + entity.entity() + "#"
                             + entity.sourceId())))).item();
             if (item == null || item.isEmpty()) {
                 mirrorMissing++;
