@@ -42,11 +42,6 @@ public class TenantGuards {
      * faults of QuickBooks: a burst of them during a shuffled or duplicated storm must not open the
      * tenant's circuit and push healthy events to the DLQ. They go back to SQS at once instead.
      */
-    static boolean retryable(Throwable failure) {
-        return accountingFault(failure);
-    }
-
-    /** A transient failure that says something about the tenant's accounting system. */
     static boolean accountingFault(Throwable failure) {
         return failure instanceof AccountingException accounting && accounting.isTransient()
                 && !"LH-REFERENCE".equals(accounting.code()) && !"LH-ENTITY-BUSY".equals(accounting.code());
@@ -60,7 +55,7 @@ public class TenantGuards {
                     .delay(config.retryDelay().toMillis(), ChronoUnit.MILLIS)
                     .jitter(config.retryJitter().toMillis(), ChronoUnit.MILLIS)
                     .maxDuration(config.callTimeout().toMillis() * (config.maxRetries() + 1L), ChronoUnit.MILLIS)
-                    .whenException(TenantGuards::retryable)
+                    .whenException(TenantGuards::accountingFault)
                     .withExponentialBackoff().factor(2).maxDelay(config.maxRetryDelay().toMillis(), ChronoUnit.MILLIS).done()
                     .done()
                 .withCircuitBreaker()
