@@ -48,6 +48,7 @@ public class TenantStore {
     public Optional<StoredTenant> find(String tenant) {
         List<Map<String, AttributeValue>> items = dynamoDb.queryPaginator(query -> query
                         .tableName(resources.tenantsTable())
+                        .consistentRead(true)
                         .keyConditionExpression("pk = :tenant")
                         .expressionAttributeValues(Map.of(":tenant", AttributeValue.fromS(tenant))))
                 .items().stream().toList();

@@ -75,6 +75,7 @@ public final class EventsCommand {
         long scanned = 0;
         int pages = 0;
         for (ScanResponse page : connection.dynamoDb().scanPaginator(scan -> scan
+                // eventually consistent: a listing for a person, who runs it again to see a write of the last second
                 .tableName(connection.resources().eventsTable())
                 .filterExpression(filter.expression())
                 .expressionAttributeNames(filter.names().isEmpty() ? null : filter.names())

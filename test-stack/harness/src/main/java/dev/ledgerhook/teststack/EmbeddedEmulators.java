@@ -5,16 +5,21 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * AWS's DynamoDB Local and ElasticMQ, each in its own child JVM, started side by side. No Docker,
- * no AWS account: what every build machine can run.
+ * The open-source emulators, each in its own child process, started side by side: moto
+ * (Apache-2.0, Python) serves DynamoDB, ElasticMQ (Apache-2.0, a JVM) serves SQS. No Docker, no AWS
+ * account: what every build machine can run.
  */
 public final class EmbeddedEmulators implements TestStack {
+
+    /** Where, in a data directory, moto's journal of DynamoDB writes is kept. */
+    public static final String DYNAMODB_JOURNAL = "dynamodb-journal.jsonl";
 
     private final EmulatorProcess dynamoDb;
     private final EmulatorProcess elasticMq;
@@ -40,7 +45,7 @@ public final class EmbeddedEmulators implements TestStack {
      */
     public static EmbeddedEmulators start(int dynamoDbPort, int sqsPort, Optional<Path> dataDirectory) {
         Optional<Path> data = dataDirectory.map(EmbeddedEmulators::createDirectories);
-        CompletableFuture<EmulatorProcess> dynamoDb = CompletableFuture.supplyAsync(() -> startDynamoDbLocal(dynamoDbPort, data));
+        CompletableFuture<EmulatorProcess> dynamoDb = CompletableFuture.supplyAsync(() -> startMoto(dynamoDbPort, data));
         CompletableFuture<EmulatorProcess> elasticMq = CompletableFuture.supplyAsync(() -> startElasticMq(sqsPort, data));
         try {
             return new EmbeddedEmulators(dynamoDb.join(), elasticMq.join());
@@ -51,17 +56,17 @@ public final class EmbeddedEmulators implements TestStack {
         }
     }
 
-    private static EmulatorProcess startDynamoDbLocal(int port, Optional<Path> data) {
-        Path natives = EmulatorClasspath.nativeLibraries("dynamodb-local");
-        // -sharedDb: one database whatever the caller's access key and region, as in one AWS account
-        List<String> storage = data.map(directory -> List.of("-dbPath", directory.toString()))
-                .orElse(List.of("-inMemory"));
-        List<String> args = new ArrayList<>(storage);
-        args.add("-sharedDb");
-        args.addAll(List.of("-disableTelemetry", "-port", Integer.toString(port)));
-        return EmulatorProcess.start("dynamodb-local", "dynamodb-local",
-                List.of("-Dsqlite4java.library.path=" + natives),
-                "com.amazonaws.services.dynamodbv2.local.main.ServerRunner", args, port);
+    /**
+     * moto's server in the environment {@link MotoEnvironment} builds, through the launcher script.
+     * With a data directory it journals DynamoDB's writes there and replays them at start (moto
+     * keeps nothing on disk of its own); a long journal takes a while, hence the longer wait.
+     */
+    private static EmulatorProcess startMoto(int port, Optional<Path> data) {
+        Path python = MotoEnvironment.configured().ensure();
+        List<String> command = new ArrayList<>(List.of(python.toString(), "-u", MotoEnvironment.launcher().toString(),
+                "--port", Integer.toString(port)));
+        data.ifPresent(directory -> command.addAll(List.of("--journal", directory.resolve(DYNAMODB_JOURNAL).toString())));
+        return EmulatorProcess.start("moto", command, port, Duration.ofMinutes(5));
     }
 
     /** ElasticMQ keeps queues in a file and messages in an H2 database when given a data directory. */
@@ -83,7 +88,7 @@ public final class EmbeddedEmulators implements TestStack {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return EmulatorProcess.start("elasticmq", "elasticmq", List.of("-Dconfig.file=" + config),
+        return EmulatorProcess.startJvm("elasticmq", "elasticmq", List.of("-Dconfig.file=" + config),
                 "org.elasticmq.server.Main", List.of(), port);
     }
 
@@ -107,7 +112,12 @@ public final class EmbeddedEmulators implements TestStack {
 
     @Override
     public String description() {
-        return "embedded emulators: DynamoDB Local at " + dynamoDbEndpoint() + ", ElasticMQ at " + sqsEndpoint();
+        return "embedded emulators: moto (DynamoDB) at " + dynamoDbEndpoint() + ", ElasticMQ at " + sqsEndpoint();
+    }
+
+    /** The DynamoDB emulator's process, for tests that kill it or read its log. */
+    public EmulatorProcess dynamoDbProcess() {
+        return dynamoDb;
     }
 
     @Override

@@ -16,9 +16,10 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One emulator running as a child JVM with its own classpath, on a loopback port. Its output goes
- * to a log file under {@code target/emulators/}. {@link #close()} stops it; {@link ParentWatch}
- * stops it if this JVM dies first.
+ * One emulator running as a child process on a loopback port: a JVM with its own classpath
+ * (ElasticMQ) or moto's Python server. Its output goes to a log file under
+ * {@code target/emulators/}. {@link #close()} stops it; if this JVM dies first, the child sees its
+ * standard input end and exits ({@link ParentWatch}, and its Python twin in ledgerhook_moto.py).
  */
 public final class EmulatorProcess implements AutoCloseable {
 
@@ -37,12 +38,12 @@ public final class EmulatorProcess implements AutoCloseable {
     }
 
     /**
-     * Starts {@code mainClass} with the classpath recorded in the resource
-     * {@code ledgerhook/emulators/{classpathName}.classpath} and waits until the port accepts
-     * connections.
+     * Starts {@code mainClass} in a child JVM with the classpath recorded in the resource
+     * {@code ledgerhook/emulators/{classpathName}.classpath}, under {@link ParentWatch}, and waits
+     * until the port accepts connections.
      */
-    public static EmulatorProcess start(String name, String classpathResource, List<String> jvmOptions,
-                                        String mainClass, List<String> args, int port) {
+    public static EmulatorProcess startJvm(String name, String classpathResource, List<String> jvmOptions,
+                                           String mainClass, List<String> args, int port) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx512m");
@@ -53,6 +54,15 @@ public final class EmulatorProcess implements AutoCloseable {
         command.add(ParentWatch.class.getName());
         command.add(mainClass);
         command.addAll(args);
+        return start(name, command, port, START_TIMEOUT);
+    }
+
+    /**
+     * Starts {@code command} as a child process and waits until the port accepts connections. The
+     * child's standard input is a pipe this JVM never writes: it reaches end-of-file when this JVM
+     * dies, the signal every emulator here exits on.
+     */
+    public static EmulatorProcess start(String name, List<String> command, int port, Duration startTimeout) {
         Path log = logDirectory().resolve(name + ".log");
         try {
             Process process = new ProcessBuilder(command)
@@ -60,7 +70,7 @@ public final class EmulatorProcess implements AutoCloseable {
                     .redirectOutput(log.toFile())
                     .start();
             EmulatorProcess emulator = new EmulatorProcess(name, process, port, log);
-            emulator.awaitPort();
+            emulator.awaitPort(startTimeout);
             return emulator;
         } catch (IOException e) {
             throw new UncheckedIOException("could not start " + name, e);
@@ -93,8 +103,8 @@ public final class EmulatorProcess implements AutoCloseable {
         }
     }
 
-    private void awaitPort() {
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+    private void awaitPort(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 throw new IllegalStateException(name + " exited with " + process.exitValue() + " during start-up: "
@@ -108,7 +118,7 @@ public final class EmulatorProcess implements AutoCloseable {
             }
         }
         close();
-        throw new IllegalStateException(name + " did not listen on port " + port + " within " + START_TIMEOUT + ": "
+        throw new IllegalStateException(name + " did not listen on port " + port + " within " + timeout + ": "
                 + tail());
     }
 
@@ -118,6 +128,21 @@ public final class EmulatorProcess implements AutoCloseable {
             return text.substring(Math.max(0, text.length() - 2000));
         } catch (IOException e) {
             return "(no log at " + log + ")";
+        }
+    }
+
+    /** The emulator's log file (under {@code target/emulators/}). */
+    public Path log() {
+        return log;
+    }
+
+    /** Kills the emulator at once (SIGKILL), as a crash would: for tests of what survives one. */
+    public void kill() {
+        process.destroyForcibly();
+        try {
+            process.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

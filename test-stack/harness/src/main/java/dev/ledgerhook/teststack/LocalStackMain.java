@@ -6,7 +6,7 @@ import dev.ledgerhook.stack.StackDefinition;
 import dev.ledgerhook.stack.StackProvisioner;
 
 /**
- * The local default's data plane: DynamoDB Local and ElasticMQ on fixed loopback ports (8000 and
+ * The local default's data plane: moto (DynamoDB) and ElasticMQ on fixed loopback ports (8000 and
  * 9324 unless {@code -Dledgerhook.local.dynamodb-port} / {@code -Dledgerhook.local.sqs-port} say
  * otherwise), provisioned with the stack's tables and queues. Runs until interrupted (Ctrl-C);
  * the emulators stop with it.
@@ -28,7 +28,7 @@ public final class LocalStackMain {
         try (var dynamoDb = emulators.dynamoDb(); var sqs = emulators.sqs()) {
             new StackProvisioner(dynamoDb, sqs).provision(StackDefinition.DEFAULT_STACK_NAME);
         }
-        System.out.println("[ledgerhook] local stack ready: DynamoDB Local " + emulators.dynamoDbEndpoint()
+        System.out.println("[ledgerhook] local stack ready: DynamoDB (moto) " + emulators.dynamoDbEndpoint()
                 + ", ElasticMQ " + emulators.sqsEndpoint() + ", stack name '" + StackDefinition.DEFAULT_STACK_NAME + "'");
         stopped.await();
     }

@@ -4,9 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,9 +39,9 @@ class DynamoDbContractTest {
     private static final String EVENTS_TABLE = StackDefinition.EVENTS_TABLE.nameFor(StackDefinition.DEFAULT_STACK_NAME);
 
     /**
-     * The events table's key schema without TTL enabled. DynamoDB Local runs TTL deletion in a
-     * periodic sweep (seen within a second of a write), where AWS takes up to about two days; an
-     * expired item must stay present for the claim condition to be tested on it.
+     * The events table's key schema without TTL enabled, so that an expired item stays present
+     * whatever the stack: AWS deletes expired items within about two days, moto never, and
+     * LocalStack's DynamoDB (DynamoDB Local inside) was seen to sweep within a second.
      */
     private static final TableSpec UNSWEPT = new TableSpec("events-unswept",
             StackDefinition.EVENTS_TABLE.partitionKey(), StackDefinition.EVENTS_TABLE.sortKey(), Optional.empty());
@@ -84,6 +90,44 @@ class DynamoDbContractTest {
         claim(table, key, "hash-new", Instant.now().plusSeconds(3600));
 
         assertEquals("hash-new", read(table, key).get(EventAttributes.PAYLOAD_HASH).s());
+    }
+
+    /**
+     * Sixteen deliveries of one event claim its key at the same instant, twenty times over: each
+     * time exactly one wins. DynamoDB makes a conditional write atomic; moto checks and writes
+     * with no lock between (only the GIL), which the harness' launcher closes by applying one
+     * request at a time.
+     */
+    @Test
+    void concurrentClaimsOfOneKeyLetExactlyOneWin() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        try {
+            for (int round = 0; round < 20; round++) {
+                String key = newKey();
+                CountDownLatch start = new CountDownLatch(1);
+                List<Future<Boolean>> claims = new ArrayList<>();
+                for (int delivery = 0; delivery < 16; delivery++) {
+                    String hash = "hash-" + delivery;
+                    claims.add(pool.submit(() -> {
+                        start.await();
+                        try {
+                            claim(key, hash, Instant.now().plusSeconds(3600));
+                            return true;
+                        } catch (ConditionalCheckFailedException duplicate) {
+                            return false;
+                        }
+                    }));
+                }
+                start.countDown();
+                long won = 0;
+                for (Future<Boolean> claim : claims) {
+                    won += claim.get() ? 1 : 0;
+                }
+                assertEquals(1, won, "claims of " + key + " that won");
+            }
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test
