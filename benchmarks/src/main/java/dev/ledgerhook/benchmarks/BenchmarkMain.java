@@ -256,7 +256,7 @@ public final class BenchmarkMain {
     // ---- set-up -------------------------------------------------------------------------------
 
     private void setUp() throws IOException {
-        log("starting DynamoDB Local and ElasticMQ on free ports");
+        log("starting moto (DynamoDB) and ElasticMQ on free ports");
         emulators = EmbeddedEmulators.start(EmulatorProcess.freePort(), EmulatorProcess.freePort());
         running.add(emulators);
         dynamoDb = DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create())
@@ -725,7 +725,7 @@ public final class BenchmarkMain {
 
     private Map<String, List<Long>> processGroups(LocalFunction ingest, LocalFunction worker) {
         Map<String, List<Long>> groups = new LinkedHashMap<>();
-        groups.put("DynamoDB Local", ProcessStats.descendants("ServerRunner"));
+        groups.put("moto (DynamoDB)", ProcessStats.descendants("ledgerhook_moto.py"));
         groups.put("ElasticMQ", ProcessStats.descendants("org.elasticmq.server.Main"));
         groups.put("ingest containers", ingest.pids());
         groups.put("worker containers", worker.pids());

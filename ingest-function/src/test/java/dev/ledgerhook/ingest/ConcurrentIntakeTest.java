@@ -27,7 +27,7 @@ import io.quarkus.test.junit.QuarkusTest;
 /**
  * Many containers receiving the same event at the same moment. The Lambda test server feeds the
  * HTTP surface one request at a time, as one Lambda container does, so this drives the intake from
- * many threads at once, released together, against the real DynamoDB Local and ElasticMQ.
+ * many threads at once, released together, against the real emulators (moto for DynamoDB, ElasticMQ).
  */
 @QuarkusTest
 @QuarkusTestResource(TestStackResource.class)

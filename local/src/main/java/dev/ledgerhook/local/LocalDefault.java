@@ -30,7 +30,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
- * The local default, started: DynamoDB Local and ElasticMQ with the stack's tables and queues, the
+ * The local default, started: moto (DynamoDB) and ElasticMQ (SQS) with the stack's tables and queues, the
  * QuickBooks simulator with its demo company, the tenant {@code demo}, both functions run from
  * their {@code function.zip} as Lambda runs them, the HTTP API front and the SQS event source
  * mapping feeding the worker. {@link #close()} stops everything, in the reverse order. Tests and
@@ -68,7 +68,7 @@ public final class LocalDefault implements AutoCloseable {
 
     private void startAll(LocalOptions options) throws Exception {
         Files.createDirectories(WORK);
-        options.console().accept("[local] starting DynamoDB Local on " + options.dynamoDbPort() + " and ElasticMQ on " + options.sqsPort()
+        options.console().accept("[local] starting moto (DynamoDB) on " + options.dynamoDbPort() + " and ElasticMQ on " + options.sqsPort()
                 + options.dataDirectory().map(dir -> ", state kept in " + dir).orElse(", state in memory"));
         emulators = EmbeddedEmulators.start(options.dynamoDbPort(), options.sqsPort(),
                 options.dataDirectory().map(dir -> dir.resolve("aws")));

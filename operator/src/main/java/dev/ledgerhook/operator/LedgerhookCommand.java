@@ -23,7 +23,7 @@ import picocli.CommandLine.ScopeType;
 public final class LedgerhookCommand {
 
     @Option(names = "--local", scope = ScopeType.INHERIT,
-            description = "Work against the local default (./run-local): DynamoDB Local on 127.0.0.1:8000, ElasticMQ on 127.0.0.1:9324.")
+            description = "Work against the local default (./run-local): moto (DynamoDB) on 127.0.0.1:8000, ElasticMQ (SQS) on 127.0.0.1:9324.")
     boolean local;
 
     @Option(names = "--stack", scope = ScopeType.INHERIT, defaultValue = "${env:LEDGERHOOK_STACK_NAME:-ledgerhook}",

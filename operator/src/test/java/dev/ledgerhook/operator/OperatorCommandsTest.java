@@ -29,7 +29,7 @@ import dev.ledgerhook.teststack.EmbeddedEmulators;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
- * The operator's commands against DynamoDB Local and ElasticMQ, as {@code --local} reaches them:
+ * The operator's commands against moto (DynamoDB) and ElasticMQ, as {@code --local} reaches them:
  * what they print, what they write, and that bad input changes nothing.
  */
 class OperatorCommandsTest {

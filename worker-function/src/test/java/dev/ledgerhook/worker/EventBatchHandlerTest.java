@@ -31,7 +31,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.sqs.model.Message;
 
-/** The worker against DynamoDB Local, ElasticMQ and the QuickBooks simulator, fed as the event source mapping feeds it. */
+/** The worker against moto (DynamoDB), ElasticMQ and the QuickBooks simulator, fed as the event source mapping feeds it. */
 @QuarkusTest
 @QuarkusTestResource(WorkerTestResource.class)
 class EventBatchHandlerTest {

@@ -38,7 +38,7 @@ import dev.ledgerhook.accounting.EntityType;
 import dev.ledgerhook.accounting.ExternalId;
 import dev.ledgerhook.accounting.ExternalIdMap;
 
-/** The adapter against the QuickBooks simulator over real HTTP, with the external-id map in DynamoDB Local. */
+/** The adapter against the QuickBooks simulator over real HTTP, with the external-id map in moto's DynamoDB. */
 class QuickBooksAdapterTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();

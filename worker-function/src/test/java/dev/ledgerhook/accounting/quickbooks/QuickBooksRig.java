@@ -15,7 +15,7 @@ import dev.ledgerhook.teststack.TestStacks;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
- * The adapter wired by hand, as CDI wires it, over the shared test stack (DynamoDB Local) and a
+ * The adapter wired by hand, as CDI wires it, over the shared test stack (moto for DynamoDB) and a
  * QuickBooks simulator on a free port. Each {@link #newTenant()} is a new tenant connected to a new
  * company, so tests never see each other's entities.
  */
