@@ -90,6 +90,9 @@ public final class BenchmarkMain {
     private final Map<String, LongAdder> benchCalls = AwsCallCounter.newCounts();
     private final Map<String, LongAdder> esmCalls = AwsCallCounter.newCounts();
 
+    /** The CPU group of the DynamoDB emulator, which the report checks for saturation of its one core. */
+    static final String MOTO_GROUP = "moto (DynamoDB)";
+
     private EmbeddedEmulators emulators;
     private StackResources resources;
     private QuickBooksSimulator simulator;
@@ -725,7 +728,7 @@ public final class BenchmarkMain {
 
     private Map<String, List<Long>> processGroups(LocalFunction ingest, LocalFunction worker) {
         Map<String, List<Long>> groups = new LinkedHashMap<>();
-        groups.put("moto (DynamoDB)", ProcessStats.descendants("ledgerhook_moto.py"));
+        groups.put(MOTO_GROUP, ProcessStats.descendants("ledgerhook_moto.py"));
         groups.put("ElasticMQ", ProcessStats.descendants("org.elasticmq.server.Main"));
         groups.put("ingest containers", ingest.pids());
         groups.put("worker containers", worker.pids());

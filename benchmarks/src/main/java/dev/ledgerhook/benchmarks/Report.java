@@ -236,7 +236,13 @@ final class Report {
                 .append(".");
         boolean saturated = total >= 1.8;
         boolean workerKeptUp = best.endToEndRate() >= 0.95 * best.ingestRate();
-        if (saturated) {
+        double moto = best.cpuShare().getOrDefault(BenchmarkMain.MOTO_GROUP, 0.0);
+        if (moto >= 0.75) {
+            text.append(" moto used ").append(fmt(moto)).append(" of a core: it applies one request at a time (its ")
+                    .append("launcher serialises requests so that conditional writes are atomic, and Python runs one ")
+                    .append("thread at a time anyway), so on this machine the DynamoDB emulator is the bottleneck, ")
+                    .append("a limit of the test stack that DynamoDB does not have.");
+        } else if (saturated) {
             text.append(" The two cores were saturated: on this machine the bottleneck is CPU, shared by the emulators, ")
                     .append("the load driver and both functions, the largest share going to ").append(bottleneck)
                     .append("; in AWS each of those runs on its own capacity.");
