@@ -23,6 +23,17 @@ public interface AccountingCommand {
      */
     long version();
 
+    /**
+     * Orders commands of the same {@link #version()}: sources whose versions tie (Stripe's are
+     * whole seconds) give a second key that only grows, such as the event type's place in an
+     * object's life ({@code created} before {@code updated}) or a cumulative amount. Commands with
+     * the same version and tie-break are told apart by content: the later one is applied when the
+     * entity does not already reflect it, so a tie never drops an effect.
+     */
+    default long tieBreak() {
+        return 0;
+    }
+
     /** Other entities this one points at (a receipt's customer); their accounting ids are looked up first. */
     default List<SourceRef> references() {
         return List.of();

@@ -24,6 +24,42 @@ public final class Commands {
     public record SalesLine(String description, BigDecimal amount, String itemId) {
     }
 
+    /**
+     * A command with a tie-break: the same upsert, ordered after commands of its version with a
+     * smaller one (see {@link AccountingCommand#tieBreak()}).
+     */
+    public record TieBroken(AccountingCommand command, long tieBreak) implements AccountingCommand {
+        @Override
+        public EntityType entityType() {
+            return command.entityType();
+        }
+
+        @Override
+        public String sourceObjectId() {
+            return command.sourceObjectId();
+        }
+
+        @Override
+        public long version() {
+            return command.version();
+        }
+
+        @Override
+        public List<SourceRef> references() {
+            return command.references();
+        }
+
+        @Override
+        public ObjectNode fields(Map<SourceRef, String> accountingIds) {
+            return command.fields(accountingIds);
+        }
+
+        @Override
+        public String describe() {
+            return command.describe();
+        }
+    }
+
     /** A journal line: Debit or Credit, amount, QuickBooks account id. */
     public record JournalLine(String postingType, BigDecimal amount, String accountId, String description) {
     }

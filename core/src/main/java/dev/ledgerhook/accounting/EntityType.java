@@ -20,8 +20,11 @@ public enum EntityType {
         return apiName;
     }
 
-    /** Whether the entity carries a DocNumber (21 characters at most in QuickBooks). */
+    /**
+     * Whether the entity carries a DocNumber (21 characters at most in QuickBooks). A journal
+     * entry's is not checked for duplicates by QuickBooks, but it finds the entry again.
+     */
     public boolean hasDocNumber() {
-        return this == SALES_RECEIPT || this == REFUND_RECEIPT || this == INVOICE;
+        return this == SALES_RECEIPT || this == REFUND_RECEIPT || this == INVOICE || this == JOURNAL_ENTRY;
     }
 }

@@ -10,9 +10,18 @@ import java.util.Optional;
  * @param accountingId the entity's id; empty while the create is not confirmed
  * @param syncToken    the entity's SyncToken as last seen
  * @param lastVersion  the version of the last event applied to the entity
+ * @param lastTieBreak the tie-break of that event, which orders events of one version
+ * @param generation   how many writes QuickBooks refused for good: each one retires the requestids
+ *                     of the generation before, so a replay after the cause is fixed is a new request
  */
 public record ExternalId(String tenant, EntityType type, String sourceObjectId, String requestId,
-                         Optional<String> accountingId, String syncToken, long lastVersion) {
+                         Optional<String> accountingId, String syncToken, long lastVersion, long lastTieBreak,
+                         long generation) {
+
+    /** Whether an event of this version and tie-break is older than the last one applied: it stands down. */
+    public boolean isNewerThan(long version, long tieBreak) {
+        return lastVersion > version || (lastVersion == version && lastTieBreak > tieBreak);
+    }
 
     public String key() {
         return key(tenant, type, sourceObjectId);

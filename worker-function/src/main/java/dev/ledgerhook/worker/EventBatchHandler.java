@@ -1,9 +1,11 @@
 package dev.ledgerhook.worker;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -18,6 +20,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 
+import dev.ledgerhook.ledger.EventId;
 import dev.ledgerhook.outcomes.OutcomeLog;
 import dev.ledgerhook.queue.EnvelopeCodec;
 import dev.ledgerhook.queue.EventEnvelope;
@@ -67,7 +70,11 @@ public class EventBatchHandler implements RequestHandler<SQSEvent, SQSBatchRespo
         long deadline = System.currentTimeMillis()
                 + (context == null ? DEFAULT_REMAINING_MILLIS : context.getRemainingTimeInMillis());
         Map<SQSEvent.SQSMessage, Future<Boolean>> running = new LinkedHashMap<>();
+        Set<EventId> inThisBatch = new HashSet<>();
         for (SQSEvent.SQSMessage message : event.getRecords()) {
+            if (isRepeatInBatch(message, inThisBatch)) {
+                continue;
+            }
             running.put(message, executor.submit(() -> handle(message, deadline)));
         }
         List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
@@ -77,6 +84,26 @@ public class EventBatchHandler implements RequestHandler<SQSEvent, SQSBatchRespo
             }
         });
         return new SQSBatchResponse(failures);
+    }
+
+    /**
+     * A second copy of an event in the same batch (a re-send by the ingest, or SQS' at-least-once
+     * delivery) is acknowledged without running: the first copy carries the event, and if the first
+     * fails it stays on the queue itself. Running both would only make one of them wait for the
+     * other's entity claim and come back later as a duplicate.
+     */
+    private boolean isRepeatInBatch(SQSEvent.SQSMessage message, Set<EventId> inThisBatch) {
+        try {
+            EventId id = EnvelopeCodec.decode(message.getBody()).id();
+            if (inThisBatch.add(id)) {
+                return false;
+            }
+            outcomes.record("worker", "repeated_in_batch", 0, Map.of("tenant", id.tenant(), "source", id.source(),
+                    "eventKey", id.eventKey(), "messageId", message.getMessageId()));
+            return true;
+        } catch (MalformedEnvelopeException poison) {
+            return false; // handle() dead-letters it
+        }
     }
 
     /** Returns whether the message may be deleted (acknowledged). */

@@ -108,7 +108,7 @@ public class EventProcessor {
         log.put("commands", String.join("; ", commands.stream().map(AccountingCommand::describe).toList()));
         for (int i = 0; i < commands.size(); i++) {
             AccountingCommand command = commands.get(i);
-            CommandContext context = new CommandContext(event.id().tenant(), event.id().eventKey(), i);
+            CommandContext context = new CommandContext(event.id().tenant(), event.id().source(), event.id().eventKey(), i);
             AppliedChange change = guard.call(() -> {
                 requireTime(deadlineMillis);
                 return accounting.apply(context, command);

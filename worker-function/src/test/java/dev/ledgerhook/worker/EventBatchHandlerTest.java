@@ -89,7 +89,7 @@ class EventBatchHandlerTest {
         // a worker applied this event's command, then died before marking it COMPLETED
         EventEnvelope crashed = customerCreated(tenant, "evt_crash", "cus_crash", 1_000, "Crash Customer");
         progress.start(crashed.id(), System.currentTimeMillis());
-        accounting.apply(new CommandContext(tenant, "evt_crash", 0),
+        accounting.apply(new CommandContext(tenant, "stripe", "evt_crash", 0),
                 new Commands.UpsertCustomer("cus_crash", 1_000, "Crash Customer", java.util.Optional.empty()));
         fixture.enqueue(crashed);
         fixture.deliver(fixture.receive(1, Set.of(tenant)));
@@ -288,7 +288,7 @@ class EventBatchHandlerTest {
     void quickBooksChangeNotificationsMirrorTheEntityAndOlderNeverOverwritesNewer() throws Exception {
         String tenant = WorkerFixture.newTenant();
         fixture.connect(tenant);
-        String id = accounting.apply(new CommandContext(tenant, "seed", 0),
+        String id = accounting.apply(new CommandContext(tenant, "stripe", "seed", 0),
                 new Commands.UpsertCustomer("cus_mirror", 1, "Mirror Me", java.util.Optional.empty())).accountingId();
         fixture.enqueue(quickbooks(tenant, "qb-new", id, "2026-11-20T10:00:00.000Z"));
         fixture.deliver(fixture.receive(1, Set.of(tenant)));

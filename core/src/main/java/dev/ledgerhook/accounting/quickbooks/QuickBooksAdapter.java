@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -65,17 +66,16 @@ public class QuickBooksAdapter implements AccountingPort {
         QuickBooksConnection connection = connection(context.tenant());
         ExternalId row = map.reserve(context.tenant(), command.entityType(), command.sourceObjectId(),
                 QuickBooksIds.requestId(context, command.entityType()));
-        if (command.version() < row.lastVersion()) {
+        if (row.isNewerThan(command.version(), command.tieBreak())) {
             return change(command, row.accountingId().orElse(""), Outcome.SKIPPED_OLDER);
         }
-        if (command.version() == row.lastVersion()) {
-            return change(command, row.accountingId().orElse(""), Outcome.UNCHANGED);
-        }
+        // a tie (same version and tie-break) goes on: the entity's content decides, never the version alone
         ObjectNode desired = desired(connection, command);
+        String owner = UUID.randomUUID().toString();
         if (!row.created()) {
-            return underClaim(row, command, "", () -> create(connection, row, command, desired));
+            return underClaim(row, command, owner, "", () -> create(connection, row, command, desired, owner));
         }
-        return update(connection, row, command, desired);
+        return update(connection, row, command, desired, owner);
     }
 
     @Override
@@ -85,19 +85,24 @@ public class QuickBooksAdapter implements AccountingPort {
     }
 
     private AppliedChange create(QuickBooksConnection connection, ExternalId row, AccountingCommand command,
-                                 ObjectNode desired) throws AccountingException {
+                                 ObjectNode desired, String owner) throws AccountingException {
+        Optional<JsonNode> madeBefore = madeByAnEarlierAttempt(connection, command, desired);
+        if (madeBefore.isPresent()) {
+            return afterCreate(connection, row, command, desired, madeBefore.get(), owner);
+        }
+        String requestId = QuickBooksIds.createRequestId(row.requestId(), row.generation());
         for (int variant = 0; variant <= NAME_VARIANTS; variant++) {
             ObjectNode body = desired.deepCopy();
             applyVariant(body, command, variant);
             try {
                 JsonNode created = http.post(connection, command.entityType().apiName(), body,
-                        variant == 0 ? row.requestId() : row.requestId().substring(0, 47) + "-v" + variant)
+                        variant == 0 ? requestId : requestId.substring(0, 47) + "-v" + variant)
                         .path(command.entityType().apiName());
-                return afterCreate(connection, row, command, desired, created);
+                return afterCreate(connection, row, command, desired, created, owner);
             } catch (AccountingException conflict) {
                 Optional<JsonNode> ours = adoptable(connection, command, body, conflict);
                 if (ours.isPresent()) {
-                    return afterCreate(connection, row, command, desired, ours.get());
+                    return afterCreate(connection, row, command, desired, ours.get(), owner);
                 }
                 if (!isNameConflict(conflict)) {
                     throw conflict;
@@ -112,22 +117,23 @@ public class QuickBooksAdapter implements AccountingPort {
      * version's fields (same requestid, first body wins), bring it up to this command.
      */
     private AppliedChange afterCreate(QuickBooksConnection connection, ExternalId row, AccountingCommand command,
-                                      ObjectNode desired, JsonNode entity) throws AccountingException {
+                                      ObjectNode desired, JsonNode entity, String owner) throws AccountingException {
         String id = entity.path("Id").asText();
         if (reflects(entity, desired, command)) {
-            map.recordApplied(row, id, entity.path("SyncToken").asText(), command.version());
+            map.recordApplied(row, id, entity.path("SyncToken").asText(), order(command), owner);
             return change(command, id, Outcome.CREATED);
         }
         map.recordCreated(row, id, entity.path("SyncToken").asText());
         ExternalId created = new ExternalId(row.tenant(), row.type(), row.sourceObjectId(), row.requestId(),
-                Optional.of(id), entity.path("SyncToken").asText(), row.lastVersion());
-        return update(connection, created, command, desired);
+                Optional.of(id), entity.path("SyncToken").asText(), row.lastVersion(), row.lastTieBreak(),
+                row.generation());
+        return updateClaimed(connection, created, command, desired, id, owner);
     }
 
     private AppliedChange update(QuickBooksConnection connection, ExternalId row, AccountingCommand command,
-                                 ObjectNode desired) throws AccountingException {
+                                 ObjectNode desired, String owner) throws AccountingException {
         String id = row.accountingId().orElseThrow();
-        return underClaim(row, command, id, () -> updateClaimed(connection, row, command, desired, id));
+        return underClaim(row, command, owner, id, () -> updateClaimed(connection, row, command, desired, id, owner));
     }
 
     /** A step that runs while its command holds the entity's version claim. */
@@ -143,32 +149,56 @@ public class QuickBooksAdapter implements AccountingPort {
      * before the newer one recorded its version (seen in the storm). Claimed, the older one
      * stands down or waits, as it does for an update.
      */
-    private AppliedChange underClaim(ExternalId row, AccountingCommand command, String id, ClaimedStep step)
-            throws AccountingException {
-        ExternalIdMap.Claim claim = map.claimVersion(row, command.version(), System.currentTimeMillis(),
+    private AppliedChange underClaim(ExternalId row, AccountingCommand command, String owner, String id,
+                                     ClaimedStep step) throws AccountingException {
+        ExternalIdMap.Claim claim = map.claimVersion(row, order(command), owner, System.currentTimeMillis(),
                 VERSION_LEASE.toMillis());
-        if (claim == ExternalIdMap.Claim.SUPERSEDED) {
-            return change(command, id, Outcome.SKIPPED_OLDER);
-        }
-        if (claim == ExternalIdMap.Claim.BUSY) {
-            throw AccountingException.transientFailure("LH-ENTITY-BUSY", command.describe()
-                    + ": an older version of this entity is being applied; retry after it");
+        if (claim != ExternalIdMap.Claim.CLAIMED) {
+            return standDown(command, id, claim);
         }
         try {
             return step.run();
-        } catch (AccountingException | RuntimeException failed) {
-            map.releaseClaim(row, command.version());
+        } catch (AccountingException refused) {
+            if (!refused.isTransient() && refused.code().matches("\\d+")) {
+                map.nextGeneration(row); // QuickBooks refused it: a replay after the fix must not get the cached refusal
+            }
+            map.releaseClaim(row, owner);
+            throw refused;
+        } catch (RuntimeException failed) {
+            map.releaseClaim(row, owner);
             throw failed;
         }
     }
 
+    private static AppliedChange standDown(AccountingCommand command, String id, ExternalIdMap.Claim claim)
+            throws AccountingException {
+        if (claim == ExternalIdMap.Claim.SUPERSEDED) {
+            return change(command, id, Outcome.SKIPPED_OLDER);
+        }
+        throw AccountingException.transientFailure("LH-ENTITY-BUSY", command.describe()
+                + ": another version of this entity is being applied; retry after it");
+    }
+
+    /**
+     * Reads, compares, sends a sparse update; a stale SyncToken (5010) re-reads and tries again.
+     * Every try after the first first renews the claim: the one race this closes is a lease that ran
+     * out during a slow try while a newer version claimed and applied, after which re-posting this
+     * older state would overwrite it.
+     */
     private AppliedChange updateClaimed(QuickBooksConnection connection, ExternalId row, AccountingCommand command,
-                                        ObjectNode desired, String id) throws AccountingException {
+                                        ObjectNode desired, String id, String owner) throws AccountingException {
         String entity = command.entityType().apiName();
         for (int attempt = 0; attempt <= config.syncTokenRetries(); attempt++) {
+            if (attempt > 0) {
+                ExternalIdMap.Claim renewed = map.renewClaim(row, order(command), owner, System.currentTimeMillis(),
+                        VERSION_LEASE.toMillis());
+                if (renewed != ExternalIdMap.Claim.CLAIMED) {
+                    return standDown(command, id, renewed);
+                }
+            }
             JsonNode current = http.get(connection, entity, id).path(entity);
             if (reflects(current, desired, command)) {
-                map.recordApplied(row, id, current.path("SyncToken").asText(), command.version());
+                map.recordApplied(row, id, current.path("SyncToken").asText(), order(command), owner);
                 return change(command, id, Outcome.UNCHANGED);
             }
             ObjectNode sparse = desired.deepCopy();
@@ -177,10 +207,10 @@ public class QuickBooksAdapter implements AccountingPort {
                 sparse.put("DisplayName", current.path("DisplayName").asText(sparse.path("DisplayName").asText()));
             }
             try {
-                JsonNode updated = http.post(connection, entity, sparse,
-                        row.requestId().substring(0, 35) + "-u" + Long.toString(command.version(), 36))
+                JsonNode updated = http.post(connection, entity, sparse, QuickBooksIds.updateRequestId(row.requestId(),
+                        command.version(), command.tieBreak(), current.path("SyncToken").asText(), row.generation()))
                         .path(entity);
-                map.recordApplied(row, id, updated.path("SyncToken").asText(), command.version());
+                map.recordApplied(row, id, updated.path("SyncToken").asText(), order(command), owner);
                 return change(command, id, Outcome.UPDATED);
             } catch (AccountingException stale) {
                 if (!QuickBooksFault.STALE_SYNC_TOKEN.equals(stale.code())) {
@@ -235,8 +265,8 @@ public class QuickBooksAdapter implements AccountingPort {
         }
         String entity = command.entityType().apiName();
         String field = command.entityType() == EntityType.CUSTOMER ? "DisplayName" : "DocNumber";
-        String value = body.path(field).asText().replace("'", "\\'");
-        JsonNode found = http.query(connection, "SELECT * FROM " + entity + " WHERE " + field + " = '" + value + "'")
+        String value = quoted(body.path(field).asText());
+        JsonNode found = http.query(connection, "SELECT * FROM " + entity + " WHERE " + field + " = " + value)
                 .path("QueryResponse").path(entity).path(0);
         String marker = QuickBooksIds.marker(command.entityType(), command.sourceObjectId());
         String note = found.path(command.entityType() == EntityType.CUSTOMER ? "Notes" : "PrivateNote").asText("");
@@ -309,6 +339,43 @@ public class QuickBooksAdapter implements AccountingPort {
         } catch (NumberFormatException e) {
             return false;
         }
+    }
+
+    /**
+     * QuickBooks forgets requestids after a while, and a Payment or a JournalEntry has no unique
+     * name or number to be refused on: a create repeated after that (a DLQ replay days later of an
+     * attempt whose answer was lost) would make a second one. So before creating either, the
+     * candidates are looked up (a payment by its customer, a journal entry by its DocNumber) and
+     * one carrying this source object's marker is adopted.
+     */
+    private Optional<JsonNode> madeByAnEarlierAttempt(QuickBooksConnection connection, AccountingCommand command,
+                                                      ObjectNode desired) throws AccountingException {
+        String entity = command.entityType().apiName();
+        String where;
+        if (command.entityType() == EntityType.PAYMENT) {
+            where = "CustomerRef = " + quoted(desired.path("CustomerRef").path("value").asText());
+        } else if (command.entityType() == EntityType.JOURNAL_ENTRY) {
+            where = "DocNumber = " + quoted(QuickBooksIds.docNumber(command.entityType(), command.sourceObjectId(), 0));
+        } else {
+            return Optional.empty();
+        }
+        String marker = QuickBooksIds.marker(command.entityType(), command.sourceObjectId());
+        for (JsonNode candidate : http.query(connection, "SELECT * FROM " + entity + " WHERE " + where + " MAXRESULTS 1000")
+                .path("QueryResponse").path(entity)) {
+            if (candidate.path("PrivateNote").asText("").contains(marker)) {
+                return Optional.of(candidate);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** A string literal of QuickBooks' query language: backslash and quote escaped by a backslash. */
+    static String quoted(String value) {
+        return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'";
+    }
+
+    private static ExternalIdMap.Order order(AccountingCommand command) {
+        return new ExternalIdMap.Order(command.version(), command.tieBreak());
     }
 
     private QuickBooksConnection connection(String tenant) throws AccountingException {

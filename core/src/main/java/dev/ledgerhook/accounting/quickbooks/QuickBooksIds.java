@@ -21,12 +21,38 @@ final class QuickBooksIds {
     }
 
     /**
-     * The create's {@code requestid}: "lh-" and 47 base32 characters of SHA-256(tenant, event key,
-     * command index, entity type) = 50 characters, QuickBooks' maximum, unique per company.
+     * The first create's {@code requestid}: "lh-" and 47 base32 characters of SHA-256(tenant,
+     * source, event key, command index, entity type) = 50 characters, QuickBooks' maximum, unique
+     * per company. The external-id map keeps it as the row's base id.
      */
     static String requestId(CommandContext context, EntityType type) {
-        return "lh-" + base32(sha256(context.tenant() + "\n" + context.eventKey() + "\n" + context.commandIndex()
-                + "\n" + type.apiName()), 47);
+        return "lh-" + base32(sha256(context.tenant() + "\n" + context.source() + "\n" + context.eventKey() + "\n"
+                + context.commandIndex() + "\n" + type.apiName()), 47);
+    }
+
+    /**
+     * QuickBooks answers a repeated requestid with its first answer, refusals included, so one id
+     * must name exactly one logical request. A create is one request per generation of the row:
+     * generation 0 is the base id itself (what every retry after a crash or a lost answer sends);
+     * a permanent refusal moves the row to the next generation, so a replay after the operator
+     * fixed the cause is a new request (a refused create made nothing, so a new id cannot double it).
+     */
+    static String createRequestId(String baseId, long generation) {
+        return generation == 0 ? baseId : derived(baseId, "create", Long.toString(generation));
+    }
+
+    /**
+     * An update is one request per (version, tie-break, SyncToken it was based on, generation): a
+     * retry of the same update sends the same id, a retry after a stale SyncToken (5010) is based on
+     * the new token and so is a new request, and a retry after a permanent refusal is in a new
+     * generation.
+     */
+    static String updateRequestId(String baseId, long version, long tieBreak, String syncToken, long generation) {
+        return derived(baseId, "update", version + "/" + tieBreak + "/" + syncToken + "/" + generation);
+    }
+
+    private static String derived(String baseId, String kind, String discriminator) {
+        return "lh-" + base32(sha256(baseId + "\n" + kind + "\n" + discriminator), 47);
     }
 
     /**

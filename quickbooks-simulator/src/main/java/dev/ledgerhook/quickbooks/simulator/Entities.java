@@ -60,6 +60,15 @@ final class Entities {
         return merged.deepCopy();
     }
 
+    /** Another user saved the entity meanwhile: its SyncToken moves on, which is what makes a 5010. */
+    static void editedByAnotherUser(Realm realm, String entity, String id) {
+        ObjectNode current = realm.of(entity).get(id);
+        if (current != null) {
+            current.put("SyncToken", Long.toString(Long.parseLong(current.path("SyncToken").asText("0")) + 1));
+            ((ObjectNode) current.path("MetaData")).put("LastUpdatedTime", Instant.now().toString());
+        }
+    }
+
     static SimulatedAnswer stale(String entity, String id) {
         return SimulatedAnswer.validation("5010", "Stale Object Error",
                 "Stale Object Error : You and another user were working on the same thing. " + entity + " Id=" + id, "");

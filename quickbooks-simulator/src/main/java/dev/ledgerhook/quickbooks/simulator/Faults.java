@@ -17,6 +17,8 @@ final class Faults {
     int failNextStatus = 503;
     int dropResponseNext;
     int staleNext;
+    /** Writes refused with 6000 (a business rule, e.g. a closed books period), answered and remembered per requestid as QuickBooks does. */
+    int rejectNext;
     Random random = new Random(1);
 
     static Faults from(JsonNode json) {
@@ -30,6 +32,7 @@ final class Faults {
         faults.failNextStatus = json.path("failNextStatus").asInt(503);
         faults.dropResponseNext = json.path("dropResponseNext").asInt(0);
         faults.staleNext = json.path("staleNext").asInt(0);
+        faults.rejectNext = json.path("rejectNext").asInt(0);
         faults.random = new Random(json.path("seed").asLong(1));
         return faults;
     }
@@ -38,6 +41,7 @@ final class Faults {
         return SimulatedAnswer.JSON.createObjectNode().put("errorRate", errorRate).put("throttleRate", throttleRate)
                 .put("timeoutRate", timeoutRate).put("latencyMs", latencyMs).put("timeoutMs", timeoutMs)
                 .put("failNext", failNext).put("failNextStatus", failNextStatus)
-                .put("dropResponseNext", dropResponseNext).put("staleNext", staleNext);
+                .put("dropResponseNext", dropResponseNext).put("staleNext", staleNext)
+                .put("rejectNext", rejectNext);
     }
 }

@@ -46,7 +46,7 @@ final class Query {
                 if (!condition.matches()) {
                     throw parseError(text);
                 }
-                query.equals.put(condition.group(1), condition.group(2).replace("\\'", "'"));
+                query.equals.put(condition.group(1), unescape(condition.group(2)));
             }
         }
         return query;
@@ -76,6 +76,11 @@ final class Query {
             node = node.path(part);
         }
         return node.isObject() ? node.path("value").asText() : node.asText();
+    }
+
+    /** A backslash escapes the next character, a quote or a backslash itself: {@code O\\'Brien}, {@code a\\\\b}. */
+    private static String unescape(String quoted) {
+        return quoted.replaceAll("\\\\(.)", "$1");
     }
 
     private static SimulatedAnswer parseError(String text) {

@@ -282,7 +282,14 @@ public final class QuickBooksSimulator implements AutoCloseable {
         return SimulatedAnswer.ok(wrap(entity, found.deepCopy()));
     }
 
-    /** Create or sparse update; a repeated requestid answers the first answer and changes nothing. */
+    /**
+     * Create or sparse update. A repeated requestid answers what the first request with it was
+     * answered and changes nothing, errors included: a write refused by a business rule (6000), a
+     * validation fault or a stale SyncToken (5010) is refused again under the same requestid,
+     * whatever has changed since. Only answers the write itself produced are remembered; injected
+     * transport faults (5xx, 429, time-outs) never reach here, as a request QuickBooks did not
+     * process has no answer to remember.
+     */
     private static SimulatedAnswer write(Realm realm, String entity, byte[] body, String requestId) {
         if (requestId != null && requestId.length() > 50) {
             throw SimulatedAnswer.validation("2010", "Request has invalid or unsupported property",
@@ -290,20 +297,40 @@ public final class QuickBooksSimulator implements AutoCloseable {
         }
         if (requestId != null && realm.requestIds.containsKey(requestId)) {
             realm.counts(entity)[2]++;
-            return realm.requestIds.get(requestId);
+            SimulatedAnswer first = realm.requestIds.get(requestId);
+            if (first.status != 200) {
+                throw first;
+            }
+            return first;
         }
-        ObjectNode json = parse(body);
-        boolean update = json.has("Id");
-        if (update && realm.faults.staleNext > 0) {
-            realm.faults.staleNext--;
-            throw Entities.stale(entity, json.path("Id").asText());
+        SimulatedAnswer answer;
+        try {
+            answer = SimulatedAnswer.ok(wrap(entity, apply(realm, entity, parse(body))));
+        } catch (SimulatedAnswer refused) {
+            answer = refused;
         }
-        ObjectNode result = update ? Entities.update(realm, entity, json) : Entities.create(realm, entity, json);
-        SimulatedAnswer answer = SimulatedAnswer.ok(wrap(entity, result));
         if (requestId != null) {
             realm.requestIds.put(requestId, answer);
         }
+        if (answer.status != 200) {
+            throw answer;
+        }
         return answer;
+    }
+
+    private static ObjectNode apply(Realm realm, String entity, ObjectNode json) {
+        boolean update = json.has("Id");
+        if (realm.faults.rejectNext > 0) {
+            realm.faults.rejectNext--;
+            throw SimulatedAnswer.validation("6000", "A business validation error has occurred while processing your request",
+                    "Business Validation Error: The books are closed for this date", "TxnDate");
+        }
+        if (update && realm.faults.staleNext > 0) {
+            realm.faults.staleNext--;
+            Entities.editedByAnotherUser(realm, entity, json.path("Id").asText());
+            throw Entities.stale(entity, json.path("Id").asText());
+        }
+        return update ? Entities.update(realm, entity, json) : Entities.create(realm, entity, json);
     }
 
     // ------------------------------------------------------------------ control
@@ -340,6 +367,15 @@ public final class QuickBooksSimulator implements AutoCloseable {
         if (method.equals("PUT") && path.length == 4 && path[3].equals("limits")) {
             limits(realm(realmId), json);
             return SimulatedAnswer.json(200, json);
+        }
+        if (method.equals("POST") && path.length == 4 && path[3].equals("forget-requestids")) {
+            // QuickBooks remembers a requestid for a limited time only; this is that time passing
+            Realm realm = realm(realmId);
+            synchronized (realm) {
+                int forgotten = realm.requestIds.size();
+                realm.requestIds.clear();
+                return SimulatedAnswer.json(200, SimulatedAnswer.JSON.createObjectNode().put("forgotten", forgotten));
+            }
         }
         if (method.equals("DELETE") && realmId != null) {
             realms.remove(realmId);

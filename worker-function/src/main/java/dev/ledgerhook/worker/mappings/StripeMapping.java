@@ -33,14 +33,18 @@ public class StripeMapping implements EventMapping {
         JsonNode object = Payloads.parse(event.payload()).path("data").path("object");
         long version = event.version();
         return switch (event.eventType()) {
-            case "customer.created", "customer.updated" -> apply(customer(object, version));
+            // Stripe's versions are whole seconds: a created and an updated of one second tie, and
+            // the tie-break puts the updated after it; two refunds of a charge in one second are
+            // ordered by the cumulative amount refunded, which only grows
+            case "customer.created" -> apply(new Commands.TieBroken(customer(object, version), 0));
+            case "customer.updated" -> apply(new Commands.TieBroken(customer(object, version), 1));
             case "charge.succeeded" -> apply(new Commands.UpsertSalesReceipt(Payloads.text(object, "id"), version,
                     Payloads.optional(object, "customer"), List.of(line(object, Payloads.cents(object, "amount"))),
                     "Stripe charge " + Payloads.text(object, "id")));
-            case "charge.refunded" -> apply(new Commands.UpsertRefundReceipt("refund-of-" + Payloads.text(object, "id"),
-                    version, Payloads.optional(object, "customer"),
+            case "charge.refunded" -> apply(new Commands.TieBroken(new Commands.UpsertRefundReceipt(
+                    "refund-of-" + Payloads.text(object, "id"), version, Payloads.optional(object, "customer"),
                     List.of(line(object, Payloads.cents(object, "amount_refunded"))),
-                    "Stripe refund of charge " + Payloads.text(object, "id")));
+                    "Stripe refund of charge " + Payloads.text(object, "id")), minorUnits(object, "amount_refunded")));
             case "invoice.paid" -> invoicePaid(object, version);
             default -> new MappingResult.Skip("no mapping for Stripe event type " + event.eventType());
         };
@@ -67,6 +71,10 @@ public class StripeMapping implements EventMapping {
         return new MappingResult.Apply(List.of(
                 new Commands.UpsertInvoice(id, version, customer, lines, "Stripe invoice " + id),
                 new Commands.UpsertPayment("payment-of-" + id, version, customer, id, paid)));
+    }
+
+    private static long minorUnits(JsonNode object, String field) {
+        return object.path(field).asLong(0);
     }
 
     private static SalesLine line(JsonNode charge, BigDecimal amount) {

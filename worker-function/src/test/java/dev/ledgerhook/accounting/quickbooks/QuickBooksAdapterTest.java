@@ -83,7 +83,7 @@ class QuickBooksAdapterTest {
                         new JournalLine("Credit", new BigDecimal("5.00"), "2", "fee")), "stripe fees"));
         for (int round = 0; round < 3; round++) {
             for (int i = 0; i < commands.size(); i++) {
-                AppliedChange change = adapter.apply(new CommandContext(tenant, "evt_" + i, 0), commands.get(i));
+                AppliedChange change = adapter.apply(new CommandContext(tenant, "stripe", "evt_" + i, 0), commands.get(i));
                 assertEquals(round == 0 ? Outcome.CREATED : Outcome.UNCHANGED, change.outcome(), commands.get(i).describe());
             }
         }
@@ -98,7 +98,7 @@ class QuickBooksAdapterTest {
     void aCreateWhoseResponseWasLostIsRetriedIntoTheSameEntity() throws Exception {
         sim("PUT", "/sim/faults/" + realm, "{\"dropResponseNext\":1}");
 
-        AppliedChange change = adapter.apply(new CommandContext(tenant, "evt_c", 0), customer("cus_lost", 1, "Grace Hopper"));
+        AppliedChange change = adapter.apply(new CommandContext(tenant, "stripe", "evt_c", 0), customer("cus_lost", 1, "Grace Hopper"));
 
         assertEquals(Outcome.CREATED, change.outcome());
         assertEquals(1, stats().path("entities").path("Customer").path("creates").asInt());
@@ -113,9 +113,9 @@ class QuickBooksAdapterTest {
         AccountingCommand customer = customer("cus_crash", 1, "Barbara Liskov");
 
         AccountingException lost = assertThrows(AccountingException.class,
-                () -> noRetries.apply(new CommandContext(tenant, "evt_crash", 0), customer));
+                () -> noRetries.apply(new CommandContext(tenant, "stripe", "evt_crash", 0), customer));
         assertTrue(lost.isTransient(), "a lost answer is retried later, not dead-lettered");
-        AppliedChange redelivered = rig.adapter().apply(new CommandContext(tenant, "evt_crash", 0), customer);
+        AppliedChange redelivered = rig.adapter().apply(new CommandContext(tenant, "stripe", "evt_crash", 0), customer);
 
         assertEquals(Outcome.CREATED, redelivered.outcome());
         assertEquals(1, stats().path("entities").path("Customer").path("creates").asInt());
@@ -123,10 +123,10 @@ class QuickBooksAdapterTest {
 
     @Test
     void aStaleSyncTokenIsReReadAndTheUpdateRetried() throws Exception {
-        adapter.apply(new CommandContext(tenant, "evt_st1", 0), customerWithEmail("cus_stale", 1, "old@example.com"));
+        adapter.apply(new CommandContext(tenant, "stripe", "evt_st1", 0), customerWithEmail("cus_stale", 1, "old@example.com"));
         sim("PUT", "/sim/faults/" + realm, "{\"staleNext\":2}");
 
-        AppliedChange change = adapter.apply(new CommandContext(tenant, "evt_st2", 0),
+        AppliedChange change = adapter.apply(new CommandContext(tenant, "stripe", "evt_st2", 0),
                 customerWithEmail("cus_stale", 2, "new@example.com"));
 
         assertEquals(Outcome.UPDATED, change.outcome());
@@ -139,12 +139,12 @@ class QuickBooksAdapterTest {
     @Test
     void aSecondEventForAnObjectWhoseFirstCreateLostItsMapWriteStillMakesOneEntity() throws Exception {
         AccountingCommand first = customer("cus_twice", 1, "Katherine Johnson");
-        AppliedChange created = adapter.apply(new CommandContext(tenant, "evt_created", 0), first);
+        AppliedChange created = adapter.apply(new CommandContext(tenant, "stripe", "evt_created", 0), first);
         // the map row is lost (the worker crashed before writing it), then a later event arrives
         rig.dynamoDb.deleteItem(delete -> delete.tableName(rig.resources.externalIdsTable()).key(java.util.Map.of("pk",
                 software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(tenant + "#Customer#cus_twice"))));
 
-        AppliedChange later = adapter.apply(new CommandContext(tenant, "evt_updated", 0), customer("cus_twice", 2, "Katherine Johnson"));
+        AppliedChange later = adapter.apply(new CommandContext(tenant, "stripe", "evt_updated", 0), customer("cus_twice", 2, "Katherine Johnson"));
 
         assertEquals(created.accountingId(), later.accountingId(), "the 6240 conflict adopts our own customer");
         assertEquals(1, stats().path("entities").path("Customer").path("creates").asInt());
@@ -152,10 +152,10 @@ class QuickBooksAdapterTest {
 
     @Test
     void anOlderVersionNeverOverwritesANewerOne() throws Exception {
-        adapter.apply(new CommandContext(tenant, "evt_v1", 0), customerWithEmail("cus_order", 100, "a@example.com"));
-        adapter.apply(new CommandContext(tenant, "evt_v3", 0), customerWithEmail("cus_order", 300, "c@example.com"));
+        adapter.apply(new CommandContext(tenant, "stripe", "evt_v1", 0), customerWithEmail("cus_order", 100, "a@example.com"));
+        adapter.apply(new CommandContext(tenant, "stripe", "evt_v3", 0), customerWithEmail("cus_order", 300, "c@example.com"));
 
-        AppliedChange stale = adapter.apply(new CommandContext(tenant, "evt_v2", 0),
+        AppliedChange stale = adapter.apply(new CommandContext(tenant, "stripe", "evt_v2", 0),
                 customerWithEmail("cus_order", 200, "b@example.com"));
 
         assertEquals(Outcome.SKIPPED_OLDER, stale.outcome());
@@ -165,13 +165,13 @@ class QuickBooksAdapterTest {
 
     @Test
     void concurrentUpdatesOfOneEntityInAnyOrderLeaveTheNewestVersion() throws Exception {
-        AppliedChange created = adapter.apply(new CommandContext(tenant, "evt_s0", 0), customerWithEmail("cus_sync", 1, "0@example.com"));
+        AppliedChange created = adapter.apply(new CommandContext(tenant, "stripe", "evt_s0", 0), customerWithEmail("cus_sync", 1, "0@example.com"));
         ExecutorService pool = Executors.newFixedThreadPool(4);
         List<Future<AppliedChange>> updates = new ArrayList<>();
         for (int i = 1; i <= 8; i++) {
             int version = i;
             QuickBooksAdapter container = rig.adapter();
-            updates.add(pool.submit(() -> untilNotTransient(() -> container.apply(new CommandContext(tenant, "evt_s" + version, 0),
+            updates.add(pool.submit(() -> untilNotTransient(() -> container.apply(new CommandContext(tenant, "stripe", "evt_s" + version, 0),
                     customerWithEmail("cus_sync", version, version + "@example.com")))));
         }
         for (Future<AppliedChange> update : updates) {
@@ -190,14 +190,16 @@ class QuickBooksAdapterTest {
      */
     @Test
     void anOlderVersionStandsDownWhileANewerOneIsCreatingTheEntity() throws Exception {
-        CommandContext newer = new CommandContext(tenant, "evt_race_3", 0);
+        CommandContext newer = new CommandContext(tenant, "stripe", "evt_race_3", 0);
         ExternalId row = rig.map.reserve(tenant, EntityType.CUSTOMER, "cus_race", QuickBooksIds.requestId(newer, EntityType.CUSTOMER));
-        assertEquals(ExternalIdMap.Claim.CLAIMED, rig.map.claimVersion(row, 300, System.currentTimeMillis(), 90_000));
+        assertEquals(ExternalIdMap.Claim.CLAIMED, rig.map.claimVersion(row, new ExternalIdMap.Order(300, 0), "holder-3",
+                System.currentTimeMillis(), 90_000));
 
-        AppliedChange older = adapter.apply(new CommandContext(tenant, "evt_race_2", 0), customerWithEmail("cus_race", 200, "2@example.com"));
+        AppliedChange older = adapter.apply(new CommandContext(tenant, "stripe", "evt_race_2", 0), customerWithEmail("cus_race", 200, "2@example.com"));
 
         assertEquals(Outcome.SKIPPED_OLDER, older.outcome());
         assertEquals(0, stats().path("entities").path("Customer").path("creates").asInt(), "the older version posted nothing: " + stats());
+        rig.map.releaseClaim(row, "holder-3"); // held still until here; its holder goes on as below
         AppliedChange created = adapter.apply(newer, customerWithEmail("cus_race", 300, "3@example.com"));
         assertEquals(Outcome.CREATED, created.outcome());
         ObjectNode entity = adapter.read(tenant, EntityType.CUSTOMER, created.accountingId());
@@ -207,7 +209,7 @@ class QuickBooksAdapterTest {
     @Test
     void serverErrorsAreRetriedWithBackOffUntilTheCallSucceeds() throws Exception {
         sim("PUT", "/sim/faults/" + realm, "{\"failNext\":2,\"failNextStatus\":503}");
-        AppliedChange change = adapter.apply(new CommandContext(tenant, "evt_5xx", 0), customer("cus_5xx", 1, "Alan Turing"));
+        AppliedChange change = adapter.apply(new CommandContext(tenant, "stripe", "evt_5xx", 0), customer("cus_5xx", 1, "Alan Turing"));
         assertEquals(Outcome.CREATED, change.outcome());
         assertEquals(1, stats().path("entities").path("Customer").path("creates").asInt());
     }
@@ -222,7 +224,7 @@ class QuickBooksAdapterTest {
         lift.start();
         long started = System.nanoTime();
 
-        AppliedChange change = adapter.apply(new CommandContext(tenant, "evt_429", 0), customer("cus_429", 1, "Edsger Dijkstra"));
+        AppliedChange change = adapter.apply(new CommandContext(tenant, "stripe", "evt_429", 0), customer("cus_429", 1, "Edsger Dijkstra"));
 
         long waitedMillis = (System.nanoTime() - started) / 1_000_000;
         lift.join();
@@ -233,7 +235,7 @@ class QuickBooksAdapterTest {
 
     @Test
     void aBurstThroughOneContainerStaysWithinTheRealmsConcurrencyLimit() throws Exception {
-        AppliedChange created = adapter.apply(new CommandContext(tenant, "evt_burst", 0), customer("cus_burst", 1, "Burst"));
+        AppliedChange created = adapter.apply(new CommandContext(tenant, "stripe", "evt_burst", 0), customer("cus_burst", 1, "Burst"));
         sim("PUT", "/sim/faults/" + realm, "{\"latencyMs\":50}");
         ExecutorService pool = Executors.newFixedThreadPool(40);
         List<Future<ObjectNode>> reads = new ArrayList<>();
@@ -254,7 +256,7 @@ class QuickBooksAdapterTest {
                 new JournalLine("Credit", new BigDecimal("4.00"), "2", "x")), "unbalanced");
 
         AccountingException fault = assertThrows(AccountingException.class,
-                () -> adapter.apply(new CommandContext(tenant, "evt_bad", 0), unbalanced));
+                () -> adapter.apply(new CommandContext(tenant, "stripe", "evt_bad", 0), unbalanced));
 
         assertFalse(fault.isTransient());
         assertEquals("6000", fault.code());
@@ -265,7 +267,7 @@ class QuickBooksAdapterTest {
     @Test
     void aReferenceNotYetMappedIsTransient() {
         AccountingException missing = assertThrows(AccountingException.class, () -> adapter.apply(
-                new CommandContext(tenant, "evt_ref", 0), new Commands.UpsertInvoice("in_orphan", 1, "cus_unknown",
+                new CommandContext(tenant, "stripe", "evt_ref", 0), new Commands.UpsertInvoice("in_orphan", 1, "cus_unknown",
                         List.of(new SalesLine("x", BigDecimal.ONE, Commands.DEFAULT_ITEM_ID)), "")));
         assertTrue(missing.isTransient());
         assertEquals("LH-REFERENCE", missing.code());
@@ -313,6 +315,159 @@ class QuickBooksAdapterTest {
                 Thread.sleep(20);
             }
         }
+    }
+
+    // ---- issue 15: ties, claim holders, requestids --------------------------------------------
+
+    /** Stripe versions are whole seconds: a created and an updated of one second must both count, in either order. */
+    @Test
+    void aCreatedAndAnUpdatedOfOneSecondEndOnTheUpdatedInEitherOrder() throws Exception {
+        AccountingCommand created = new Commands.TieBroken(customerWithEmail("cus_tie", 1_000, "created@example.com"), 0);
+        AccountingCommand updated = new Commands.TieBroken(customerWithEmail("cus_tie", 1_000, "updated@example.com"), 1);
+        adapter.apply(new CommandContext(tenant, "stripe", "evt_created", 0), created);
+        AppliedChange change = adapter.apply(new CommandContext(tenant, "stripe", "evt_updated", 0), updated);
+        assertEquals(Outcome.UPDATED, change.outcome(), "the update of the same second was applied");
+        assertEquals("updated@example.com", email(change.accountingId()));
+
+        AccountingCommand late = new Commands.TieBroken(customerWithEmail("cus_tie2", 1_000, "created@example.com"), 0);
+        AccountingCommand early = new Commands.TieBroken(customerWithEmail("cus_tie2", 1_000, "updated@example.com"), 1);
+        AppliedChange first = adapter.apply(new CommandContext(tenant, "stripe", "evt_u2", 0), early);
+        AppliedChange second = adapter.apply(new CommandContext(tenant, "stripe", "evt_c2", 0), late);
+        assertEquals(Outcome.SKIPPED_OLDER, second.outcome(), "the created delivered after its updated stands down");
+        assertEquals("updated@example.com", email(first.accountingId()));
+    }
+
+    /** Same version, same tie-break, other content: the later one is applied (a tie never drops an effect). */
+    @Test
+    void aTrueTieIsDecidedByContentNotDropped() throws Exception {
+        adapter.apply(new CommandContext(tenant, "stripe", "evt_t1", 0), customerWithEmail("cus_true_tie", 5, "one@example.com"));
+        AppliedChange change = adapter.apply(new CommandContext(tenant, "stripe", "evt_t2", 0),
+                customerWithEmail("cus_true_tie", 5, "two@example.com"));
+        assertEquals(Outcome.UPDATED, change.outcome());
+        assertEquals("two@example.com", email(change.accountingId()));
+        AppliedChange again = adapter.apply(new CommandContext(tenant, "stripe", "evt_t2", 0),
+                customerWithEmail("cus_true_tie", 5, "two@example.com"));
+        assertEquals(Outcome.UNCHANGED, again.outcome(), "a redelivery of the same event changes nothing");
+    }
+
+    /**
+     * A claim belongs to one holder: a second copy of the same version waits instead of sharing it,
+     * its release leaves the live holder's claim in place, and so an older version cannot slip in.
+     */
+    @Test
+    void aClaimBelongsToOneHolderAndOnlyItsHolderReleasesIt() {
+        ExternalId row = rig.map.reserve(tenant, EntityType.CUSTOMER, "cus_holder", "lh-holder");
+        long now = System.currentTimeMillis();
+        ExternalIdMap.Order v3 = new ExternalIdMap.Order(3, 0);
+        assertEquals(ExternalIdMap.Claim.CLAIMED, rig.map.claimVersion(row, v3, "first-copy", now, 90_000));
+        assertEquals(ExternalIdMap.Claim.BUSY, rig.map.claimVersion(row, v3, "second-copy", now, 90_000),
+                "a second copy of the same version does not share the first one's claim");
+        rig.map.releaseClaim(row, "second-copy");
+        assertEquals(ExternalIdMap.Claim.SUPERSEDED, rig.map.claimVersion(row, new ExternalIdMap.Order(2, 0), "older", now, 90_000),
+                "the failing copy's release did not free the claim the first copy still holds");
+        assertEquals(ExternalIdMap.Claim.CLAIMED, rig.map.renewClaim(row, v3, "first-copy", now, 90_000));
+        assertEquals(ExternalIdMap.Claim.BUSY, rig.map.renewClaim(row, v3, "second-copy", now, 90_000),
+                "only the holder renews");
+    }
+
+    /**
+     * A holder whose lease ran out while a newer version claimed and applied must not re-post its
+     * older state on the next SyncToken retry: every retry re-checks the claim.
+     */
+    @Test
+    void aRetryAfterAStaleSyncTokenRechecksTheClaimAndStandsDownWhenANewerVersionWasApplied() throws Exception {
+        AppliedChange created = adapter.apply(new CommandContext(tenant, "stripe", "evt_v1", 0),
+                customerWithEmail("cus_recheck", 1, "v1@example.com"));
+        ExternalId row = rig.map.find(tenant, EntityType.CUSTOMER, "cus_recheck").orElseThrow();
+        long now = System.currentTimeMillis();
+        rig.map.claimVersion(row, new ExternalIdMap.Order(2, 0), "slow-v2", now - 200_000, 90_000); // its lease ran out
+        adapter.apply(new CommandContext(tenant, "stripe", "evt_v3", 0), customerWithEmail("cus_recheck", 3, "v3@example.com"));
+        assertEquals(ExternalIdMap.Claim.SUPERSEDED, rig.map.renewClaim(row, new ExternalIdMap.Order(2, 0), "slow-v2", now, 90_000),
+                "v2's next retry learns that v3 was applied and stands down");
+        assertEquals("v3@example.com", email(created.accountingId()));
+    }
+
+    /** QuickBooks answers a repeated requestid with its first answer, a 5010 too: a retry on a fresh SyncToken is a new request. */
+    @Test
+    void anUpdateRetriedAfterAStaleSyncTokenIsANewRequestAndSucceeds() throws Exception {
+        AppliedChange created = adapter.apply(new CommandContext(tenant, "stripe", "evt_s1", 0),
+                customerWithEmail("cus_stale", 1, "before@example.com"));
+        sim("PUT", "/sim/faults/" + realm, "{\"staleNext\":1}");
+
+        AppliedChange updated = adapter.apply(new CommandContext(tenant, "stripe", "evt_s2", 0),
+                customerWithEmail("cus_stale", 2, "after@example.com"));
+
+        assertEquals(Outcome.UPDATED, updated.outcome());
+        assertEquals("after@example.com", email(created.accountingId()));
+    }
+
+    /** A create QuickBooks refused (6000, closed books) is applied on replay once the operator reopened the period. */
+    @Test
+    void aRefusedCreateIsAppliedOnReplayAfterTheCauseIsFixed() throws Exception {
+        sim("PUT", "/sim/faults/" + realm, "{\"rejectNext\":1}");
+        CommandContext context = new CommandContext(tenant, "stripe", "evt_closed", 0);
+        AccountingCommand receipt = new Commands.UpsertSalesReceipt("ch_closed", 1, Optional.empty(),
+                List.of(new SalesLine("Charge", new BigDecimal("12.00"), Commands.DEFAULT_ITEM_ID)), "stripe");
+
+        AccountingException refused = assertThrows(AccountingException.class, () -> adapter.apply(context, receipt));
+        assertEquals("6000", refused.code());
+        assertFalse(refused.isTransient());
+
+        AppliedChange replayed = adapter.apply(context, receipt); // the DLQ replay, after the fix
+        assertEquals(Outcome.CREATED, replayed.outcome());
+        assertEquals(1, stats().path("entities").path("SalesReceipt").path("creates").asInt());
+    }
+
+    /** QuickBooks forgets requestids; a payment or journal entry replayed after that is adopted by its marker, not made twice. */
+    @Test
+    void paymentsAndJournalEntriesAreNotDoubledWhenQuickBooksForgotTheRequestId() throws Exception {
+        QuickBooksAdapter noRetries = rig.adapter(new QuickBooksRig.Config(rig.simulator.baseUrl(), 0));
+        adapter.apply(new CommandContext(tenant, "stripe", "evt_pc", 0), customer("cus_pay", 1, "Edsger Dijkstra"));
+        adapter.apply(new CommandContext(tenant, "stripe", "evt_pi", 0), new Commands.UpsertInvoice("in_pay", 1, "cus_pay",
+                List.of(new SalesLine("Plan", new BigDecimal("30.00"), Commands.DEFAULT_ITEM_ID)), "stripe"));
+        List<AccountingCommand> commands = List.of(
+                new Commands.UpsertPayment("payment-of-in_pay", 1, "cus_pay", "in_pay", new BigDecimal("30.00")),
+                new Commands.UpsertJournalEntry("je_fee", 1, List.of(
+                        new JournalLine("Debit", new BigDecimal("0.90"), "1", "fee"),
+                        new JournalLine("Credit", new BigDecimal("0.90"), "2", "fee")), "stripe fee"));
+        for (AccountingCommand command : commands) {
+            CommandContext context = new CommandContext(tenant, "stripe", "evt_" + command.sourceObjectId(), 0);
+            sim("PUT", "/sim/faults/" + realm, "{\"dropResponseNext\":1}");
+            assertThrows(AccountingException.class, () -> noRetries.apply(context, command), "the answer was lost");
+            sim("POST", "/sim/realms/" + realm + "/forget-requestids", "{}");
+
+            assertEquals(Outcome.CREATED, rig.adapter().apply(context, command).outcome(), command.describe());
+            String type = command.entityType().apiName();
+            assertEquals(1, stats().path("entities").path(type).path("creates").asInt(), type + " made once: " + stats());
+        }
+    }
+
+    /** The 6240 adoption query escapes a backslash as QuickBooks' query language requires. */
+    @Test
+    void aNameWithABackslashAndAQuoteIsFoundAgainAndAdopted() throws Exception {
+        AccountingCommand customer = customer("cus_slash", 1, "Back\\slash's Bakery");
+        AppliedChange first = adapter.apply(new CommandContext(tenant, "stripe", "evt_bs1", 0), customer);
+        rig.dynamoDb.deleteItem(delete -> delete.tableName("ledgerhook-external-ids")
+                .key(java.util.Map.of("pk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(
+                        ExternalId.key(tenant, EntityType.CUSTOMER, "cus_slash"))))); // the map write was lost
+
+        AppliedChange again = adapter.apply(new CommandContext(tenant, "stripe", "evt_bs2", 0), customer);
+
+        assertEquals(first.accountingId(), again.accountingId(), "the customer carrying our marker was adopted");
+        assertEquals(1, stats().path("entities").path("Customer").path("creates").asInt(), "no second customer: " + stats());
+    }
+
+    /** Two sources of one tenant may send the same event key (hashed keys, or two Stripe accounts): different entities. */
+    @Test
+    void theSameEventKeyInTwoSourcesCreatesTwoEntities() throws Exception {
+        AppliedChange us = adapter.apply(new CommandContext(tenant, "stripe", "evt_shared", 0), customer("cus_us", 1, "US customer"));
+        AppliedChange eu = adapter.apply(new CommandContext(tenant, "stripe-eu", "evt_shared", 0), customer("cus_eu", 1, "EU customer"));
+        assertFalse(us.accountingId().equals(eu.accountingId()), "the second source's customer got its own entity");
+        assertEquals(2, stats().path("entities").path("Customer").path("creates").asInt());
+    }
+
+    private String email(String accountingId) throws Exception {
+        return adapter.read(tenant, EntityType.CUSTOMER, accountingId).path("PrimaryEmailAddr").path("Address").asText();
     }
 
     private static AccountingCommand customer(String id, long version, String name) {
