@@ -25,6 +25,7 @@ import dev.ledgerhook.accounting.EntityType;
 import dev.ledgerhook.ledger.EventId;
 import dev.ledgerhook.ledger.EventProgress;
 import dev.ledgerhook.providers.QuickBooksProvider;
+import dev.ledgerhook.providers.ShopifyProvider;
 import dev.ledgerhook.providers.WebhookRequest;
 import dev.ledgerhook.queue.EventEnvelope;
 import dev.ledgerhook.stack.StackResources;
@@ -306,6 +307,57 @@ class EventBatchHandlerTest {
         assertEquals(stored, Long.parseLong(dynamoDb.getItem(g -> g.tableName(resources.entityMirrorTable()).consistentRead(true)
                 .key(Map.of("pk", AttributeValue.fromS(tenant + "#Customer#" + id)))).item().get("lastUpdated").n()));
         assertEquals("COMPLETED", progress.read(new EventId(tenant, "quickbooks", "qb-old")).get("status").s());
+    }
+
+    /**
+     * Shopify signs only the body. A customers/update body captured at its delivery and sent again
+     * after a newer update, under a new event id and a fresh Triggered-At, must not put the older
+     * email back on the customer in QuickBooks.
+     */
+    @Test
+    void aCapturedShopifyBodyReplayedUnderANewEventIdLeavesTheNewerCustomer() throws Exception {
+        String tenant = WorkerFixture.newTenant();
+        fixture.connect(tenant);
+        String older = shopifyCustomersUpdate("bob@biller.com", "2026-11-20T05:00:00-05:00");
+        String newer = shopifyCustomersUpdate("bob@example.net", "2026-11-20T05:30:00-05:00");
+        for (EventEnvelope envelope : List.of(
+                shopifyDelivery(tenant, "5c9b1e0a-0001-4000-8000-000000000001", older, "2026-11-20T10:00:00.000Z"),
+                shopifyDelivery(tenant, "5c9b1e0a-0002-4000-8000-000000000002", newer, "2026-11-20T10:30:00.000Z"),
+                shopifyDelivery(tenant, "5c9b1e0a-0003-4000-8000-00000000beef", older, java.time.Instant.now().toString()))) {
+            fixture.enqueue(envelope);
+            fixture.deliver(fixture.receive(1, Set.of(tenant)));
+        }
+
+        String accountingId = dynamoDb.getItem(g -> g.tableName(resources.externalIdsTable()).consistentRead(true)
+                .key(Map.of("pk", AttributeValue.fromS(tenant + "#Customer#customer-706405506930370084")))).item()
+                .get("accountingId").s();
+        assertEquals("bob@example.net", accounting.read(tenant, EntityType.CUSTOMER, accountingId)
+                .path("PrimaryEmailAddr").path("Address").asText(), "the replayed older body did not win");
+    }
+
+    /** Shopify's documented customers/update payload, with this email and updated_at. */
+    private static String shopifyCustomersUpdate(String email, String updatedAt) {
+        return """
+                {"id":706405506930370084,"email":"%s","created_at":"2021-12-31T19:00:00-05:00","updated_at":"%s",\
+                "first_name":"Bob","last_name":"Biller","orders_count":0,"state":"disabled","total_spent":"0.00",\
+                "last_order_id":null,"note":"This customer loves ice pops","verified_email":true,"multipass_identifier":null,\
+                "tax_exempt":false,"tags":"","last_order_name":null,"currency":"USD","phone":null,"addresses":[],\
+                "tax_exemptions":[],"email_marketing_consent":null,"sms_marketing_consent":null,\
+                "admin_graphql_api_id":"gid://shopify/Customer/706405506930370084"}""".formatted(email, updatedAt);
+    }
+
+    /** The envelope the ingest function enqueues for this delivery: parsed by the Shopify provider itself. */
+    private static EventEnvelope shopifyDelivery(String tenant, String eventId, String body, String triggeredAt) {
+        WebhookRequest request = new WebhookRequest(Map.of("X-Shopify-Event-Id", List.of(eventId),
+                "X-Shopify-Topic", List.of("customers/update"), "X-Shopify-Triggered-At", List.of(triggeredAt)),
+                body.getBytes(StandardCharsets.UTF_8));
+        try {
+            var event = new ShopifyProvider().parse(request).get(0);
+            return new EventEnvelope(new EventId(tenant, "shopify", event.eventKey()), "shopify", event.eventType(),
+                    event.version(), "h-" + eventId, System.currentTimeMillis(), event.payload());
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
     }
 
     /**
