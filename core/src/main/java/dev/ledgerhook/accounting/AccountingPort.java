@@ -11,6 +11,13 @@ public interface AccountingPort {
 
     AppliedChange apply(CommandContext context, AccountingCommand command) throws AccountingException;
 
-    /** Reads an entity by its accounting id, as the accounting system returns it. */
+    /** Reads an entity by its accounting id from the tenant's company, as the accounting system returns it. */
     ObjectNode read(String tenant, EntityType type, String accountingId) throws AccountingException;
+
+    /**
+     * Reads as {@link #read(String, EntityType, String)}, but only from {@code company} (for QuickBooks
+     * the realm id): when the tenant's connected company is another, nothing is read and the call fails
+     * (permanent, {@code LH-OTHER-COMPANY}).
+     */
+    ObjectNode read(String tenant, String company, EntityType type, String accountingId) throws AccountingException;
 }

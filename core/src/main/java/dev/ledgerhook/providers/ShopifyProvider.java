@@ -9,7 +9,27 @@ import java.util.Optional;
 
 /**
  * Shopify: {@code X-Shopify-Hmac-Sha256} = base64(HMAC-SHA256(body)) under the app's client secret.
- * The event id and topic travel in headers, not in the body.
+ * The event id and topic travel in headers, not in the body, and no header is signed.
+ *
+ * <p>Only what is signed decides what is applied (invariant 12). The event's version is the
+ * resource's own {@code updated_at}, else its {@code created_at} (a refund has no updated_at), as
+ * Shopify writes them in the body: ISO-8601 with an offset. {@code X-Shopify-Triggered-At} is not
+ * read at all: whoever holds a captured delivery can resend its body under any Triggered-At and any
+ * Event-Id, so a Triggered-At can neither rank an event nor bound a replay.
+ *
+ * <p>The replay window that the signed body can soundly give:
+ * <ul>
+ * <li>No lower bound. updated_at is when the resource last changed, not when the delivery was
+ * sent: Shopify retries the same body 8 times over 4 hours, and a topic may fire for a resource
+ * whose updated_at is older still. Refusing old bodies would drop genuine retries, and would gain
+ * nothing: a captured body replayed under a new event id (indistinguishable from a new event) has
+ * its own, old version, so the worker never applies it over newer state of the entity (invariant
+ * 9), and what it creates is keyed by the Shopify resource id (one effect, invariant 3). At most
+ * it re-applies the state it carries when nothing newer was applied.</li>
+ * <li>An upper bound: a signed timestamp more than {@link #CLOCK_SKEW} ahead of our clock is
+ * refused. As a version it would outrank every genuine update of the entity until then, and a
+ * genuine Shopify stamp cannot be later than the delivery.</li>
+ * </ul>
  */
 @ApplicationScoped
 public class ShopifyProvider implements WebhookProvider {
@@ -17,18 +37,9 @@ public class ShopifyProvider implements WebhookProvider {
     static final String SIGNATURE_HEADER = "X-Shopify-Hmac-Sha256";
     static final String EVENT_ID_HEADER = "X-Shopify-Event-Id";
     static final String TOPIC_HEADER = "X-Shopify-Topic";
-    static final String TRIGGERED_AT_HEADER = "X-Shopify-Triggered-At";
-    /**
-     * The signature does not cover a timestamp we can bound tightly, so a captured request could be
-     * replayed for as long as its event key is retained. Shopify retries 8 times over 4 hours; a
-     * delivery triggered more than 5 hours ago cannot be one of those retries.
-     */
-    static final Duration REPLAY_WINDOW = Duration.ofHours(5);
-    /**
-     * Triggered-At is not signed and becomes the event's version: one far in the future would let a
-     * replayed body outrank every later genuine update of its entity (the worker skips older
-     * versions). Only clock skew may put it ahead of us.
-     */
+    /** The body fields that give the event's version, in order of preference. */
+    static final List<String> VERSION_FIELDS = List.of("updated_at", "created_at");
+    /** How far ahead of our clock a signed updated_at (or created_at) may be: clock skew only. */
     static final Duration CLOCK_SKEW = Duration.ofMinutes(5);
 
     public ShopifyProvider() {}
@@ -41,12 +52,9 @@ public class ShopifyProvider implements WebhookProvider {
     @Override
     public void verify(WebhookRequest request, List<String> secrets, Instant now) throws SignatureException {
         Deliveries.verifyBodyHmac(request, secrets, SIGNATURE_HEADER);
-        Optional<Long> triggeredAt = Deliveries.signedHeader(request, TRIGGERED_AT_HEADER).flatMap(Deliveries::isoMillis);
-        if (triggeredAt.isPresent() && triggeredAt.get() < now.minus(REPLAY_WINDOW).toEpochMilli()) {
-            throw new SignatureException(TRIGGERED_AT_HEADER + " is outside the replay window");
-        }
-        if (triggeredAt.isPresent() && triggeredAt.get() > now.plus(CLOCK_SKEW).toEpochMilli()) {
-            throw new SignatureException(TRIGGERED_AT_HEADER + " is in the future");
+        Optional<Long> changedAt = signedChangedAt(request);
+        if (changedAt.isPresent() && changedAt.get() > now.plus(CLOCK_SKEW).toEpochMilli()) {
+            throw new SignatureException("the body's updated_at is in the future");
         }
     }
 
@@ -56,20 +64,28 @@ public class ShopifyProvider implements WebhookProvider {
         String topic = Deliveries.requiredHeader(request, TOPIC_HEADER);
         String body = Deliveries.utf8(request.body());
         JsonNode json = Deliveries.jsonObject(body);
-        return List.of(Deliveries.event(eventId, topic, version(request, json), body));
+        return List.of(Deliveries.event(eventId, topic, changedAt(json).orElse(0L), body));
     }
 
-    /** Triggered-At when readable, else the resource's updated_at, else 0 (oldest). */
-    private static long version(WebhookRequest request, JsonNode json) throws MalformedDeliveryException {
-        Optional<Long> triggeredAt = request.header(TRIGGERED_AT_HEADER).flatMap(Deliveries::isoMillis);
-        if (triggeredAt.isPresent()) {
-            return triggeredAt.get();
+    /** The signed body's version time, read after its HMAC verified; empty when the body is unreadable (parse refuses it). */
+    static Optional<Long> signedChangedAt(WebhookRequest request) {
+        try {
+            return changedAt(Deliveries.jsonObject(Deliveries.utf8(request.body())));
+        } catch (MalformedDeliveryException unreadable) {
+            return Optional.empty();
         }
-        JsonNode updatedAt = json.get("updated_at");
-        if (updatedAt != null && updatedAt.isTextual()) {
-            return Deliveries.isoMillis(updatedAt.asText()).orElse(0L);
+    }
+
+    /** The resource's updated_at, else its created_at, in epoch millis; empty when neither reads (version 0, the oldest). */
+    private static Optional<Long> changedAt(JsonNode body) {
+        for (String field : VERSION_FIELDS) {
+            JsonNode value = body.get(field);
+            Optional<Long> millis = value != null && value.isTextual() ? Deliveries.isoMillis(value.asText()) : Optional.empty();
+            if (millis.isPresent()) {
+                return millis;
+            }
         }
-        return 0L;
+        return Optional.empty();
     }
 
     /** Shopify retries a failed delivery 8 times over 4 hours. */

@@ -37,21 +37,75 @@ class ShopifyProviderTest {
     void knownAnswerVerifiesAndParses() throws Exception {
         WebhookRequest r = delivery(BODY, HMAC, TRIGGERED_AT);
         provider.verify(r, List.of(SECRET), NOW);
-        assertEquals(List.of(new ProviderEvent("98880550-7158-44d4-b7cd-2c97c8a091b5", "customers/update", 1717243200123L, BODY)),
-                provider.parse(r));
+        assertEquals(List.of(new ProviderEvent("98880550-7158-44d4-b7cd-2c97c8a091b5", "customers/update", 1717243200000L, BODY)),
+                provider.parse(r), "the version is the body's updated_at, 2024-06-01T08:00:00-04:00");
+    }
+
+    /**
+     * A customers/update body as Shopify documents it, captured at its first delivery and sent again
+     * later under a new event id and a fresh Triggered-At, after a newer update of the customer: the
+     * replay keeps the captured body's version, so it ranks below the newer update and the worker
+     * leaves the newer state.
+     */
+    @Test
+    void aCapturedBodyReplayedUnderANewEventIdKeepsItsOwnOlderVersion() throws Exception {
+        String captured = customersUpdate("bob@biller.com", "2024-06-01T07:00:00-05:00");
+        String newer = customersUpdate("bob@example.net", "2024-06-01T07:30:00-05:00");
+        WebhookRequest genuineNewer = signedDelivery(newer, "f0a1c2d3-0000-4000-8000-000000000002", "2024-06-01T12:30:00.000Z");
+        WebhookRequest replay = signedDelivery(captured, "f0a1c2d3-0000-4000-8000-00000000beef", "2024-06-01T13:00:00.000Z");
+
+        provider.verify(replay, List.of(SECRET), Instant.parse("2024-06-01T13:00:01Z"));
+        long replayed = provider.parse(replay).get(0).version();
+        long newest = provider.parse(genuineNewer).get(0).version();
+
+        assertEquals(Instant.parse("2024-06-01T12:00:00Z").toEpochMilli(), replayed, "the captured body's own updated_at");
+        assertTrue(replayed < newest, "the replay ranks below the newer genuine update");
     }
 
     @Test
-    void triggeredAtWithOffsetGivesTheSameVersion() throws Exception {
-        assertEquals(1717243200123L, provider.parse(delivery(BODY, HMAC, "2024-06-01T14:00:00.123+02:00")).get(0).version());
-    }
-
-    @Test
-    void versionFallsBackToUpdatedAtThenZero() throws Exception {
+    void versionIsUpdatedAtElseCreatedAtElseZero() throws Exception {
         WebhookRequest noTrigger = request(BODY, "X-Shopify-Event-Id", "e1", "X-Shopify-Topic", "customers/update");
         assertEquals(1717243200000L, provider.parse(noTrigger).get(0).version());
-        WebhookRequest neither = request("{\"id\":1}", "X-Shopify-Event-Id", "e1", "X-Shopify-Topic", "customers/update");
-        assertEquals(0L, provider.parse(neither).get(0).version());
+        String refund = """
+                {"id":890088186047892319,"order_id":820982911946154508,"created_at":"2024-06-01T08:00:00-04:00",\
+                "note":"Things were damaged","user_id":548380009,"processed_at":"2024-06-01T08:00:00-04:00","restock":false,\
+                "admin_graphql_api_id":"gid://shopify/Refund/890088186047892319","refund_line_items":[],"transactions":[]}""";
+        assertEquals(1717243200000L, provider.parse(request(refund, "X-Shopify-Event-Id", "e2",
+                "X-Shopify-Topic", "refunds/create")).get(0).version(), "a refund has only created_at");
+        WebhookRequest neither = request("{\"id\":1}", "X-Shopify-Event-Id", "e1", "X-Shopify-Topic", "customers/update",
+                "X-Shopify-Triggered-At", TRIGGERED_AT);
+        assertEquals(0L, provider.parse(neither).get(0).version(), "nothing signed to rank it by: the oldest");
+    }
+
+    /** Triggered-At is not signed: any value, or none, neither refuses a genuine body nor admits a future one. */
+    @Test
+    void triggeredAtNeitherRefusesNorAdmits() {
+        for (String triggeredAt : List.of("1970-01-01T00:00:00Z", "2024-06-01T06:00:00Z", "9999-12-31T23:59:59Z", "yesterday")) {
+            assertDoesNotThrow(() -> provider.verify(delivery(BODY, HMAC, triggeredAt), List.of(SECRET), NOW), triggeredAt);
+        }
+        String ahead = customersUpdate("bob@biller.com", "2024-06-01T08:00:00-05:00"); // 13:00Z, an hour ahead of NOW
+        SignatureException e = assertThrows(SignatureException.class,
+                () -> provider.verify(signedDelivery(ahead, "e-ahead", TRIGGERED_AT), List.of(SECRET), NOW));
+        assertTrue(e.getMessage().contains("in the future"), e.getMessage());
+    }
+
+    /** Shopify retries the same body for 4 hours, and updated_at may be older than the event: an old body is not a replay sign. */
+    @Test
+    void anOldBodyIsAccepted() {
+        for (Duration age : List.of(Duration.ofHours(4).plusMinutes(1), Duration.ofDays(3))) {
+            assertDoesNotThrow(() -> provider.verify(delivery(BODY, HMAC, TRIGGERED_AT), List.of(SECRET), NOW.plus(age)), age.toString());
+        }
+    }
+
+    /** A future updated_at would become a version that outranks every later genuine update. */
+    @Test
+    void aBodyUpdatedInTheFutureFailsBeyondClockSkew() {
+        Instant updated = Instant.parse("2024-06-01T12:00:00Z"); // BODY's updated_at
+        SignatureException e = assertThrows(SignatureException.class, () -> provider.verify(
+                delivery(BODY, HMAC, TRIGGERED_AT), List.of(SECRET), updated.minus(Duration.ofMinutes(5)).minusSeconds(1)));
+        assertTrue(e.getMessage().contains("in the future"), e.getMessage());
+        assertDoesNotThrow(() -> provider.verify(delivery(BODY, HMAC, TRIGGERED_AT), List.of(SECRET),
+                updated.minus(Duration.ofMinutes(5)).plusSeconds(1)));
     }
 
     @Test
@@ -83,36 +137,6 @@ class ShopifyProviderTest {
     }
 
     @Test
-    void deliveryTriggeredBeyondTheReplayWindowFails() {
-        Instant later = Instant.parse(TRIGGERED_AT).plus(Duration.ofHours(5)).plusSeconds(1);
-        SignatureException e = assertThrows(SignatureException.class,
-                () -> provider.verify(delivery(BODY, HMAC, TRIGGERED_AT), List.of(SECRET), later));
-        assertTrue(e.getMessage().contains("replay window"), e.getMessage());
-    }
-
-    @Test
-    void lastRetryJustInsideTheReplayWindowPasses() {
-        Instant later = Instant.parse(TRIGGERED_AT).plus(Duration.ofHours(5)).minusSeconds(1);
-        assertDoesNotThrow(() -> provider.verify(delivery(BODY, HMAC, TRIGGERED_AT), List.of(SECRET), later));
-    }
-
-    /** A future Triggered-At would become a version that outranks every later genuine update. */
-    @Test
-    void deliveryTriggeredInTheFutureFailsBeyondClockSkew() {
-        Instant triggered = Instant.parse(TRIGGERED_AT);
-        SignatureException e = assertThrows(SignatureException.class, () -> provider.verify(
-                delivery(BODY, HMAC, TRIGGERED_AT), List.of(SECRET), triggered.minus(Duration.ofMinutes(5)).minusSeconds(1)));
-        assertTrue(e.getMessage().contains("in the future"), e.getMessage());
-        assertDoesNotThrow(() -> provider.verify(delivery(BODY, HMAC, TRIGGERED_AT), List.of(SECRET),
-                triggered.minus(Duration.ofMinutes(5)).plusSeconds(1)));
-    }
-
-    @Test
-    void unreadableTriggeredAtIsNotAReplayReason() {
-        assertDoesNotThrow(() -> provider.verify(delivery(BODY, HMAC, "yesterday"), List.of(SECRET), NOW));
-    }
-
-    @Test
     void eventIdAndTopicHeadersAreRequired() {
         assertThrows(MalformedDeliveryException.class,
                 () -> provider.parse(request(BODY, "X-Shopify-Topic", "customers/update")));
@@ -123,5 +147,25 @@ class ShopifyProviderTest {
     @Test
     void retryWindowIsFourHours() {
         assertEquals(Duration.ofHours(4), provider.retryWindow());
+    }
+
+    /** Shopify's documented customers/update payload, with this email and timestamp. */
+    static String customersUpdate(String email, String updatedAt) {
+        return """
+                {"id":706405506930370084,"email":"%s","created_at":"2021-12-31T19:00:00-05:00","updated_at":"%s",\
+                "first_name":"Bob","last_name":"Biller","orders_count":0,"state":"disabled","total_spent":"0.00",\
+                "last_order_id":null,"note":"This customer loves ice pops","verified_email":true,"multipass_identifier":null,\
+                "tax_exempt":false,"tags":"","last_order_name":null,"currency":"USD","phone":null,"addresses":[],\
+                "tax_exemptions":[],"email_marketing_consent":null,"sms_marketing_consent":null,\
+                "admin_graphql_api_id":"gid://shopify/Customer/706405506930370084"}""".formatted(email, updatedAt);
+    }
+
+    static WebhookRequest signedDelivery(String body, String eventId, String triggeredAt) {
+        return request(body,
+                "X-Shopify-Hmac-Sha256", Fixtures.hmacBase64(SECRET, body),
+                "X-Shopify-Event-Id", eventId,
+                "X-Shopify-Webhook-Id", "b54557e4-bdd9-4b37-8a5f-bf7d70bcd043",
+                "X-Shopify-Topic", "customers/update",
+                "X-Shopify-Triggered-At", triggeredAt);
     }
 }

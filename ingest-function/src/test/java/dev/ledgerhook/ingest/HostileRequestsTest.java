@@ -17,6 +17,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -101,18 +104,43 @@ class HostileRequestsTest {
         assertEquals(3, fixture.drain(tenant).size());
     }
 
-    /** Triggered-At is not signed; it may be neither older than 5 h nor (a forged version) in the future. */
+    /**
+     * Shopify signs only the body, so its Triggered-At header neither refuses nor ranks a delivery.
+     * A body whose signed updated_at is ahead of our clock is refused (as a version it would outrank
+     * later updates). A captured body sent again under a new event id and any Triggered-At cannot be
+     * told from a new event and is accepted, but keeps its own updated_at as its version, so it
+     * cannot overwrite newer state; the same goes for a genuine late retry with an old Triggered-At.
+     */
     @Test
-    void shopifyTriggeredAtOutsideItsWindowIs401() {
-        signed(SourceType.SHOPIFY, Instant.now().minus(Duration.ofHours(5)).minusSeconds(30))
+    void shopifyVersionAndReplayWindowComeFromTheSignedBody() {
+        Instant now = Instant.now();
+        String ahead = shopifyCustomer(now.plus(Duration.ofMinutes(6)));
+        SignedDelivery.shopify(SHOPIFY_SECRET, "ev-ahead", "customers/update", ahead, now)
                 .post(tenant, "shopify").statusCode(401).body("error", equalTo("invalid_signature"));
-        signed(SourceType.SHOPIFY, Instant.now().plus(Duration.ofMinutes(6))).post(tenant, "shopify").statusCode(401);
-        signed(SourceType.SHOPIFY, Instant.now()).header("X-Shopify-Triggered-At", "9999-12-31T23:59:59Z")
-                .post(tenant, "shopify").statusCode(401);
         assertNothingWritten();
 
-        signed(SourceType.SHOPIFY, Instant.now().minus(Duration.ofHours(4))).post(tenant, "shopify").statusCode(200);
-        assertEquals(1, fixture.drain(tenant).size());
+        Instant updated = now.minus(Duration.ofHours(2)).truncatedTo(ChronoUnit.SECONDS);
+        String captured = shopifyCustomer(updated);
+        SignedDelivery.shopify(SHOPIFY_SECRET, "ev-replayed", "customers/update", captured, now)
+                .header("X-Shopify-Triggered-At", "9999-12-31T23:59:59Z").post(tenant, "shopify").statusCode(200);
+        SignedDelivery.shopify(SHOPIFY_SECRET, "ev-retried", "customers/update", captured, now.minus(Duration.ofHours(6)))
+                .post(tenant, "shopify").statusCode(200);
+
+        List<EventEnvelope> envelopes = fixture.drain(tenant);
+        assertEquals(2, envelopes.size());
+        for (EventEnvelope envelope : envelopes) {
+            assertEquals(updated.toEpochMilli(), envelope.version(), envelope.id().eventKey() + " ranks by the body's updated_at");
+        }
+    }
+
+    /** A customers/update body in Shopify's documented shape, updated at {@code updatedAt} (written with its offset). */
+    private static String shopifyCustomer(Instant updatedAt) {
+        String at = updatedAt.atOffset(ZoneOffset.ofHours(-5)).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
+        return """
+                {"id":706405506930370084,"email":"bob@biller.com","created_at":"2021-12-31T19:00:00-05:00","updated_at":"%s",\
+                "first_name":"Bob","last_name":"Biller","orders_count":0,"state":"disabled","total_spent":"0.00",\
+                "verified_email":true,"tax_exempt":false,"tags":"","currency":"USD","addresses":[],\
+                "admin_graphql_api_id":"gid://shopify/Customer/706405506930370084"}""".formatted(at);
     }
 
     // ---------------------------------------------------------------- tenant isolation

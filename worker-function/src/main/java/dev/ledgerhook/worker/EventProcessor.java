@@ -17,6 +17,8 @@ import dev.ledgerhook.accounting.AccountingPort;
 import dev.ledgerhook.accounting.AppliedChange;
 import dev.ledgerhook.accounting.CommandContext;
 import dev.ledgerhook.accounting.EntityType;
+import dev.ledgerhook.accounting.quickbooks.QuickBooksConnection;
+import dev.ledgerhook.accounting.quickbooks.QuickBooksConnections;
 import dev.ledgerhook.ledger.EventProgress;
 import dev.ledgerhook.mirror.EntityMirror;
 import dev.ledgerhook.outcomes.OutcomeLog;
@@ -24,6 +26,7 @@ import dev.ledgerhook.queue.EventEnvelope;
 import dev.ledgerhook.worker.mappings.EventMappings;
 import dev.ledgerhook.worker.mappings.MappingResult;
 import io.smallrye.faulttolerance.api.Guard;
+import software.amazon.awssdk.core.exception.SdkException;
 
 /**
  * One event, from envelope to final state: mark PROCESSING (unless already finished), map to
@@ -37,16 +40,19 @@ public class EventProcessor {
     private final EventMappings mappings;
     private final AccountingPort accounting;
     private final EntityMirror mirror;
+    private final QuickBooksConnections connections;
     private final TenantGuards guards;
     private final WorkerConfig config;
     private final OutcomeLog outcomes;
 
     public EventProcessor(EventProgress progress, EventMappings mappings, AccountingPort accounting, EntityMirror mirror,
-                          TenantGuards guards, WorkerConfig config, OutcomeLog outcomes) {
+                          QuickBooksConnections connections, TenantGuards guards, WorkerConfig config,
+                          OutcomeLog outcomes) {
         this.progress = progress;
         this.mappings = mappings;
         this.accounting = accounting;
         this.mirror = mirror;
+        this.connections = connections;
         this.guards = guards;
         this.config = config;
         this.outcomes = outcomes;
@@ -77,6 +83,13 @@ public class EventProcessor {
                     .orElse(new MappingResult.Skip("no mapping for source type " + event.sourceType()));
         } catch (IllegalArgumentException malformed) {
             return fail(event, "LH-MAPPING", malformed.getMessage());
+        }
+        try {
+            result = onlyTheTenantsCompany(event, result);
+        } catch (SdkException e) {
+            String code = "LH-" + e.getClass().getSimpleName();
+            progress.lastError(event.id(), code, String.valueOf(e.getMessage()));
+            return new ProcessingOutcome.Transient(code, String.valueOf(e.getMessage()));
         }
         if (result instanceof MappingResult.Skip skip) {
             progress.skipped(event.id(), skip.reason());
@@ -131,12 +144,32 @@ public class EventProcessor {
         }
         ObjectNode current = guard.call(() -> {
             requireTime(deadlineMillis);
-            return accounting.read(event.id().tenant(), type.get(), change.id());
+            return accounting.read(event.id().tenant(), change.company(), type.get(), change.id());
         }, ObjectNode.class);
         long lastUpdated = dev.ledgerhook.worker.mappings.MirrorTimes.lastUpdated(current, change.notifiedAt());
         boolean stored = mirror.record(event.id().tenant(), type.get().apiName(), change.id(), lastUpdated,
                 current.toString(), false);
         return type.get().apiName() + ":" + change.id() + (stored ? ":MIRRORED" : ":OLDER_THAN_MIRROR");
+    }
+
+    /**
+     * A QuickBooks app has one webhook for every company connected to it, so a tenant's endpoint can
+     * receive another company's change notification. Its entity id means nothing in the tenant's
+     * company (the same id names another entity there), so it is skipped, never read or mirrored
+     * (invariant 11). A tenant with no connection is left to the read, which fails LH-NOT-CONNECTED.
+     * Race window: the tenant may be reconnected to another company between this check and the read;
+     * the read is therefore asked for this company and refuses (LH-OTHER-COMPANY) if it is no longer
+     * the tenant's, so the entity is never read from the wrong company.
+     */
+    private MappingResult onlyTheTenantsCompany(EventEnvelope event, MappingResult result) {
+        if (!(result instanceof MappingResult.Mirror change)) {
+            return result;
+        }
+        Optional<String> company = connections.find(event.id().tenant()).map(QuickBooksConnection::realmId);
+        if (company.isEmpty() || company.get().equals(change.company())) {
+            return result;
+        }
+        return new MappingResult.Skip("realm " + change.company() + " is not the tenant's company " + company.get());
     }
 
     private void requireTime(long deadlineMillis) {

@@ -3,6 +3,7 @@ package dev.ledgerhook.worker;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +24,9 @@ import dev.ledgerhook.accounting.Commands;
 import dev.ledgerhook.accounting.EntityType;
 import dev.ledgerhook.ledger.EventId;
 import dev.ledgerhook.ledger.EventProgress;
+import dev.ledgerhook.providers.QuickBooksProvider;
+import dev.ledgerhook.providers.ShopifyProvider;
+import dev.ledgerhook.providers.WebhookRequest;
 import dev.ledgerhook.queue.EventEnvelope;
 import dev.ledgerhook.stack.StackResources;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -287,22 +291,109 @@ class EventBatchHandlerTest {
     @Test
     void quickBooksChangeNotificationsMirrorTheEntityAndOlderNeverOverwritesNewer() throws Exception {
         String tenant = WorkerFixture.newTenant();
-        fixture.connect(tenant);
+        String realm = fixture.connect(tenant);
         String id = accounting.apply(new CommandContext(tenant, "stripe", "seed", 0),
                 new Commands.UpsertCustomer("cus_mirror", 1, "Mirror Me", java.util.Optional.empty())).accountingId();
-        fixture.enqueue(quickbooks(tenant, "qb-new", id, "2026-11-20T10:00:00.000Z"));
+        fixture.enqueue(quickbooks(tenant, realm, "qb-new", id, "2026-11-20T10:00:00.000Z"));
         fixture.deliver(fixture.receive(1, Set.of(tenant)));
         var mirrored = dynamoDb.getItem(g -> g.tableName(resources.entityMirrorTable()).consistentRead(true)
                 .key(Map.of("pk", AttributeValue.fromS(tenant + "#Customer#" + id)))).item();
         assertTrue(mirrored.get("state").s().contains("Mirror Me"));
         long stored = Long.parseLong(mirrored.get("lastUpdated").n());
 
-        fixture.enqueue(quickbooks(tenant, "qb-old", id, "2020-01-01T00:00:00.000Z"));
+        fixture.enqueue(quickbooks(tenant, realm, "qb-old", id, "2020-01-01T00:00:00.000Z"));
         fixture.deliver(fixture.receive(1, Set.of(tenant)));
 
         assertEquals(stored, Long.parseLong(dynamoDb.getItem(g -> g.tableName(resources.entityMirrorTable()).consistentRead(true)
                 .key(Map.of("pk", AttributeValue.fromS(tenant + "#Customer#" + id)))).item().get("lastUpdated").n()));
         assertEquals("COMPLETED", progress.read(new EventId(tenant, "quickbooks", "qb-old")).get("status").s());
+    }
+
+    /**
+     * Shopify signs only the body. A customers/update body captured at its delivery and sent again
+     * after a newer update, under a new event id and a fresh Triggered-At, must not put the older
+     * email back on the customer in QuickBooks.
+     */
+    @Test
+    void aCapturedShopifyBodyReplayedUnderANewEventIdLeavesTheNewerCustomer() throws Exception {
+        String tenant = WorkerFixture.newTenant();
+        fixture.connect(tenant);
+        String older = shopifyCustomersUpdate("bob@biller.com", "2026-11-20T05:00:00-05:00");
+        String newer = shopifyCustomersUpdate("bob@example.net", "2026-11-20T05:30:00-05:00");
+        for (EventEnvelope envelope : List.of(
+                shopifyDelivery(tenant, "5c9b1e0a-0001-4000-8000-000000000001", older, "2026-11-20T10:00:00.000Z"),
+                shopifyDelivery(tenant, "5c9b1e0a-0002-4000-8000-000000000002", newer, "2026-11-20T10:30:00.000Z"),
+                shopifyDelivery(tenant, "5c9b1e0a-0003-4000-8000-00000000beef", older, java.time.Instant.now().toString()))) {
+            fixture.enqueue(envelope);
+            fixture.deliver(fixture.receive(1, Set.of(tenant)));
+        }
+
+        String accountingId = dynamoDb.getItem(g -> g.tableName(resources.externalIdsTable()).consistentRead(true)
+                .key(Map.of("pk", AttributeValue.fromS(tenant + "#Customer#customer-706405506930370084")))).item()
+                .get("accountingId").s();
+        assertEquals("bob@example.net", accounting.read(tenant, EntityType.CUSTOMER, accountingId)
+                .path("PrimaryEmailAddr").path("Address").asText(), "the replayed older body did not win");
+    }
+
+    /** Shopify's documented customers/update payload, with this email and updated_at. */
+    private static String shopifyCustomersUpdate(String email, String updatedAt) {
+        return """
+                {"id":706405506930370084,"email":"%s","created_at":"2021-12-31T19:00:00-05:00","updated_at":"%s",\
+                "first_name":"Bob","last_name":"Biller","orders_count":0,"state":"disabled","total_spent":"0.00",\
+                "last_order_id":null,"note":"This customer loves ice pops","verified_email":true,"multipass_identifier":null,\
+                "tax_exempt":false,"tags":"","last_order_name":null,"currency":"USD","phone":null,"addresses":[],\
+                "tax_exemptions":[],"email_marketing_consent":null,"sms_marketing_consent":null,\
+                "admin_graphql_api_id":"gid://shopify/Customer/706405506930370084"}""".formatted(email, updatedAt);
+    }
+
+    /** The envelope the ingest function enqueues for this delivery: parsed by the Shopify provider itself. */
+    private static EventEnvelope shopifyDelivery(String tenant, String eventId, String body, String triggeredAt) {
+        WebhookRequest request = new WebhookRequest(Map.of("X-Shopify-Event-Id", List.of(eventId),
+                "X-Shopify-Topic", List.of("customers/update"), "X-Shopify-Triggered-At", List.of(triggeredAt)),
+                body.getBytes(StandardCharsets.UTF_8));
+        try {
+            var event = new ShopifyProvider().parse(request).get(0);
+            return new EventEnvelope(new EventId(tenant, "shopify", event.eventKey()), "shopify", event.eventType(),
+                    event.version(), "h-" + eventId, System.currentTimeMillis(), event.payload());
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /**
+     * One QuickBooks app has one webhook for every company connected to it, so the tenant's endpoint
+     * also receives other companies' changes. Entity ids repeat across companies: reading "Customer 1"
+     * of the tenant's company for another company's notification would mirror the wrong entity.
+     */
+    @Test
+    void aChangeNotificationForAnotherCompanyIsSkippedAndNothingIsRead() {
+        String tenant = WorkerFixture.newTenant();
+        String realm = fixture.connect(tenant);
+        String otherRealm = fixture.connect(WorkerFixture.newTenant());
+        String id = seedCustomer(tenant, "Own Customer");
+        long requestsBefore = fixture.stats(realm).path("requests").asLong();
+
+        EventEnvelope legacy = single(intuitDelivery(tenant, legacyNotification(otherRealm, id)));
+        EventEnvelope cloudEvent = single(intuitDelivery(tenant, cloudEventNotification("ce-other-1", otherRealm, id)));
+        fixture.enqueue(legacy, cloudEvent);
+        fixture.deliver(fixture.receive(2, Set.of(tenant)));
+
+        String reason = "realm " + otherRealm + " is not the tenant's company " + realm;
+        for (EventEnvelope skipped : List.of(legacy, cloudEvent)) {
+            Map<String, AttributeValue> record = progress.read(skipped.id());
+            assertEquals("SKIPPED", record.get("status").s(), skipped.eventType());
+            assertEquals(reason, record.get("reason").s());
+        }
+        assertEquals(requestsBefore, fixture.stats(realm).path("requests").asLong(), "nothing was read from the tenant's company");
+        assertEquals(0, fixture.stats(otherRealm).path("requests").asLong(), "nor from the other company");
+        assertTrue(mirrored(tenant, id).isEmpty(), "nothing was mirrored");
+
+        EventEnvelope own = single(intuitDelivery(tenant, cloudEventNotification("ce-own-1", realm, id)));
+        fixture.enqueue(own);
+        fixture.deliver(fixture.receive(1, Set.of(tenant)));
+
+        assertEquals("COMPLETED", progress.read(own.id()).get("status").s());
+        assertTrue(mirrored(tenant, id).get("state").s().contains("Own Customer"));
     }
 
     @Test
@@ -330,11 +421,59 @@ class EventBatchHandlerTest {
                 System.currentTimeMillis(), body);
     }
 
-    private static EventEnvelope quickbooks(String tenant, String eventKey, String entityId, String lastUpdated) {
-        String payload = "{\"realmId\":\"x\",\"name\":\"Customer\",\"id\":\"" + entityId
+    private static EventEnvelope quickbooks(String tenant, String realm, String eventKey, String entityId, String lastUpdated) {
+        String payload = "{\"realmId\":\"" + realm + "\",\"name\":\"Customer\",\"id\":\"" + entityId
                 + "\",\"operation\":\"Update\",\"lastUpdated\":\"" + lastUpdated + "\"}";
         return new EventEnvelope(new EventId(tenant, "quickbooks", eventKey), "quickbooks", "Customer.Update",
                 java.time.Instant.parse(lastUpdated).toEpochMilli(), "h-" + eventKey, System.currentTimeMillis(), payload);
+    }
+
+    private String seedCustomer(String tenant, String name) {
+        try {
+            return accounting.apply(new CommandContext(tenant, "stripe", "seed", 0),
+                    new Commands.UpsertCustomer("cus_seed", 1, name, java.util.Optional.empty())).accountingId();
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private Map<String, AttributeValue> mirrored(String tenant, String entityId) {
+        return dynamoDb.getItem(g -> g.tableName(resources.entityMirrorTable()).consistentRead(true)
+                .key(Map.of("pk", AttributeValue.fromS(tenant + "#Customer#" + entityId)))).item();
+    }
+
+    /** Intuit's legacy payload: one notification per company, each naming its realmId. */
+    private static String legacyNotification(String realm, String customerId) {
+        return """
+                {"eventNotifications":[{"realmId":"%s","dataChangeEvent":{"entities":[
+                  {"name":"Customer","id":"%s","operation":"Update","lastUpdated":"2026-11-20T10:00:00.000Z"}]}}]}"""
+                .formatted(realm, customerId);
+    }
+
+    /** Intuit's CloudEvents payload: the company is {@code intuitaccountid}. */
+    private static String cloudEventNotification(String eventId, String realm, String customerId) {
+        return """
+                [{"specversion":"1.0","id":"%s","source":"intuit.dsnBgbseACLLRZNxo2dfc4evmEJdxde58xeeYcZliOU=",
+                  "type":"qbo.customer.updated.v1","datacontenttype":"application/json","time":"2026-11-20T10:00:00.000Z",
+                  "intuitentityid":"%s","intuitaccountid":"%s","data":{}}]"""
+                .formatted(eventId, customerId, realm);
+    }
+
+    /** The envelopes the ingest function enqueues for this body: parsed by the QuickBooks provider itself. */
+    private static List<EventEnvelope> intuitDelivery(String tenant, String body) {
+        try {
+            return new QuickBooksProvider().parse(new WebhookRequest(Map.of(), body.getBytes(StandardCharsets.UTF_8)))
+                    .stream().map(event -> new EventEnvelope(new EventId(tenant, "quickbooks", event.eventKey()), "quickbooks",
+                            event.eventType(), event.version(), "h-" + event.eventKey(), System.currentTimeMillis(),
+                            event.payload())).toList();
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static EventEnvelope single(List<EventEnvelope> envelopes) {
+        assertEquals(1, envelopes.size());
+        return envelopes.get(0);
     }
 
     private long medianLatency(String tenant, String label, int count, String brokenTenant) {

@@ -80,7 +80,25 @@ public class QuickBooksAdapter implements AccountingPort {
 
     @Override
     public ObjectNode read(String tenant, EntityType type, String accountingId) throws AccountingException {
-        ObjectNode response = http.get(connection(tenant), type.apiName(), accountingId);
+        return read(connection(tenant), type, accountingId);
+    }
+
+    /**
+     * The company is compared with the very connection the read then uses, so a tenant reconnected
+     * to another company after the caller's own check is refused here instead of read from.
+     */
+    @Override
+    public ObjectNode read(String tenant, String company, EntityType type, String accountingId) throws AccountingException {
+        QuickBooksConnection connection = connection(tenant);
+        if (!connection.realmId().equals(company)) {
+            throw AccountingException.permanent("LH-OTHER-COMPANY",
+                    "realm " + company + " is not the tenant's company " + connection.realmId());
+        }
+        return read(connection, type, accountingId);
+    }
+
+    private ObjectNode read(QuickBooksConnection connection, EntityType type, String accountingId) throws AccountingException {
+        ObjectNode response = http.get(connection, type.apiName(), accountingId);
         return (ObjectNode) response.path(type.apiName());
     }
 

@@ -115,6 +115,8 @@ public class QuickBooksHttp {
         } else {
             request.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body.toString()));
         }
+        // acquire returns holding a slot and throws holding none, so the slot to give back is
+        // exactly the one taken here: released in the finally whatever the call does.
         limiter.acquire(realmId, config.maxRetryAfter());
         try {
             return http.send(request.build(), HttpResponse.BodyHandlers.ofString());

@@ -48,28 +48,57 @@ public class RealmLimiter {
         this.windowMillis = window.toMillis();
     }
 
-    /** Waits for a slot; gives up (transient) when none frees within {@code maxWait}. Pair with {@link #release}. */
+    /**
+     * Waits for a slot; gives up (transient) when none frees within {@code maxWait}, or when the
+     * thread is interrupted (SmallRye Fault Tolerance's timeout does that). Returns holding a slot,
+     * to be given back with {@link #release}; throws holding none.
+     */
     public void acquire(String realmId, Duration maxWait) throws AccountingException {
         Realm realm = realms.computeIfAbsent(realmId, id -> new Realm(maxConcurrent));
         long deadline = System.nanoTime() + maxWait.toNanos();
+        takeSlot(realm, realmId, maxWait);
+        boolean reserved = false;
+        try {
+            waitForWindow(realm, realmId, deadline);
+            reserved = true;
+        } finally {
+            // The slot is held from here until the caller's release, and the wait for the rolling
+            // minute (or a 429's pause) can be long: whatever ends it without a reservation (the
+            // budget running out, an interrupt during the sleep, anything unexpected) gives the
+            // slot back. A slot kept here is lost for the container's lifetime; after maxConcurrent
+            // such losses the realm would take no call at all.
+            if (!reserved) {
+                realm.inFlight.release();
+            }
+        }
+    }
+
+    /** Takes one of the realm's concurrent slots, or throws having taken none. */
+    private static void takeSlot(Realm realm, String realmId, Duration maxWait) throws AccountingException {
         try {
             if (!realm.inFlight.tryAcquire(maxWait.toNanos(), TimeUnit.NANOSECONDS)) {
                 throw busy(realmId);
             }
+        } catch (InterruptedException e) {
+            throw interrupted(realmId); // interrupted before a slot was granted: nothing to give back
+        }
+    }
+
+    /** Waits until the rolling minute (and any pause) admits one more call, and reserves it. */
+    private void waitForWindow(Realm realm, String realmId, long deadline) throws AccountingException {
+        try {
             while (true) {
                 long waitMillis = reserveOrWait(realm);
                 if (waitMillis == 0) {
                     return;
                 }
                 if (System.nanoTime() + waitMillis * 1_000_000 > deadline) {
-                    realm.inFlight.release();
                     throw busy(realmId);
                 }
                 Thread.sleep(waitMillis);
             }
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw AccountingException.transientFailure("LH-INTERRUPTED", "interrupted while waiting for realm " + realmId);
+            throw interrupted(realmId);
         }
     }
 
@@ -104,6 +133,12 @@ public class RealmLimiter {
             }
             return realm.calls.peekFirst() + windowMillis - now + 1;
         }
+    }
+
+    /** Keeps the interrupt for the caller (SmallRye reads it) and reports a transient failure. */
+    private static AccountingException interrupted(String realmId) {
+        Thread.currentThread().interrupt();
+        return AccountingException.transientFailure("LH-INTERRUPTED", "interrupted while waiting for realm " + realmId);
     }
 
     private static AccountingException busy(String realmId) {

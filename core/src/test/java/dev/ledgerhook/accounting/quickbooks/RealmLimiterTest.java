@@ -1,5 +1,6 @@
 package dev.ledgerhook.accounting.quickbooks;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -70,5 +72,55 @@ class RealmLimiterTest {
         AccountingException busy = assertThrows(AccountingException.class,
                 () -> limiter.acquire("throttled", Duration.ofMillis(200)));
         assertTrue(busy.isTransient());
+    }
+
+    /**
+     * SmallRye's timeout interrupts a call waiting for its realm. Fifteen calls wait on a paused
+     * realm (ten hold its concurrent slots and sleep out the pause, five queue for a slot) and are
+     * all interrupted: afterwards the realm still takes its ten concurrent calls, and no more.
+     */
+    @Test
+    void interruptedWaitsGiveTheirSlotsBackAndTheRealmKeepsServing() throws Exception {
+        RealmLimiter limiter = new RealmLimiter(1_000, 10, Duration.ofMinutes(1));
+        limiter.pause("realm-1", Duration.ofMillis(1_500)); // a 429's Retry-After
+        List<AccountingException> refusals = new CopyOnWriteArrayList<>();
+        List<Thread> waiters = new ArrayList<>();
+        for (int i = 0; i < 15; i++) {
+            Thread waiter = new Thread(() -> {
+                try {
+                    limiter.acquire("realm-1", Duration.ofSeconds(10));
+                    limiter.release("realm-1");
+                } catch (AccountingException refused) {
+                    refusals.add(refused);
+                }
+            });
+            waiters.add(waiter);
+            waiter.start();
+        }
+        awaitAllWaiting(waiters);
+        waiters.forEach(Thread::interrupt);
+        for (Thread waiter : waiters) {
+            waiter.join(5_000);
+        }
+
+        assertEquals(15, refusals.size(), "every interrupted wait ended in a refusal");
+        assertTrue(refusals.stream().allMatch(r -> r.isTransient() && r.code().equals("LH-INTERRUPTED")));
+        for (int call = 1; call <= 10; call++) {
+            int number = call;
+            assertDoesNotThrow(() -> limiter.acquire("realm-1", Duration.ofSeconds(3)),
+                    "call " + number + " of 10 after the interrupted waits");
+        }
+        AccountingException eleventh = assertThrows(AccountingException.class,
+                () -> limiter.acquire("realm-1", Duration.ofMillis(200)));
+        assertEquals("LH-RATE-LIMIT", eleventh.code(), "still at most 10 in flight: no slot was given back twice");
+    }
+
+    /** Until each thread is parked in the limiter: asleep on the pause, or queued for a slot. */
+    private static void awaitAllWaiting(List<Thread> threads) throws InterruptedException {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (!threads.stream().allMatch(t -> t.getState() == Thread.State.TIMED_WAITING)) {
+            assertTrue(System.nanoTime() < deadline, "the calls did not all start waiting");
+            Thread.sleep(10);
+        }
     }
 }

@@ -10,9 +10,10 @@ import dev.ledgerhook.providers.SourceType;
 import dev.ledgerhook.queue.EventEnvelope;
 
 /**
- * QuickBooks change notifications, legacy ({@code name}, {@code id}, {@code operation}) and
- * CloudEvents ({@code qbo.customer.updated.v1}, {@code intuitentityid}): read the changed entity and
- * mirror its current state.
+ * QuickBooks change notifications, legacy ({@code realmId}, {@code name}, {@code id},
+ * {@code operation}) and CloudEvents ({@code intuitaccountid}, {@code qbo.customer.updated.v1},
+ * {@code intuitentityid}): read the changed entity and mirror its current state. Each names its
+ * company: an app's webhook carries the changes of every company connected to the app.
  */
 @ApplicationScoped
 public class QuickBooksMapping implements EventMapping {
@@ -30,11 +31,12 @@ public class QuickBooksMapping implements EventMapping {
             if (type.length < 3) {
                 throw new IllegalArgumentException("CloudEvent type is not qbo.<entity>.<operation>.<version>");
             }
-            return new MappingResult.Mirror(type[1], Payloads.text(body, "intuitentityid"),
-                    type[2].toLowerCase(Locale.ROOT).startsWith("delete"), event.version());
+            return new MappingResult.Mirror(Payloads.text(body, "intuitaccountid"), type[1],
+                    Payloads.text(body, "intuitentityid"), type[2].toLowerCase(Locale.ROOT).startsWith("delete"),
+                    event.version());
         }
         String operation = Payloads.text(body, "operation");
-        return new MappingResult.Mirror(Payloads.text(body, "name"), Payloads.text(body, "id"),
-                operation.equalsIgnoreCase("Delete"), event.version());
+        return new MappingResult.Mirror(Payloads.text(body, "realmId"), Payloads.text(body, "name"),
+                Payloads.text(body, "id"), operation.equalsIgnoreCase("Delete"), event.version());
     }
 }

@@ -13,7 +13,8 @@ import dev.ledgerhook.providers.SourceType;
  * @param eventId     the id where a header carries it (Shopify, Standard Webhooks, Finch), else ""
  * @param topic       the event type or Shopify topic
  * @param body        the delivered body, the same for every copy
- * @param triggeredAt Shopify's {@code X-Shopify-Triggered-At} (its version), the same for every copy
+ * @param triggeredAt Shopify's {@code X-Shopify-Triggered-At}, the same for every copy (unsigned, so not the
+ *                    version: that is the body's {@code updated_at}, which the plan sets to the same instant)
  * @param eventKey    the key the ingest derives, computed here independently of it
  * @param effects     the accounting entities it creates or updates, by marker ({@code Entity}, source id)
  * @param mirrored    the QuickBooks entity a change notification mirrors, if one
