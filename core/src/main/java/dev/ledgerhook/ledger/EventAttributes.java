@@ -24,6 +24,11 @@ public final class EventAttributes {
     public static final String EVENT_TYPE = "eventType";
     /** The provider's ordering value for the event (epoch milliseconds of its timestamp, or a sequence). */
     public static final String VERSION = "version";
+    /**
+     * String set: the SQS message ids whose copy the worker sent to the DLQ. A redelivery of one of them
+     * is acknowledged without work; a replay is a new message id and runs.
+     */
+    public static final String DEAD_LETTERED = "deadLetteredMessageIds";
 
     private EventAttributes() {
     }

@@ -57,6 +57,7 @@ public final class EnvelopeCodec {
             json.writeNumberField("version", envelope.version());
             json.writeStringField("payloadHash", envelope.payloadHash());
             json.writeNumberField("receivedAt", envelope.receivedAt());
+            json.writeNumberField("expiresAt", envelope.expiresAt());
             json.writeFieldName("payload");
             json.writeRawValue(envelope.payload());
             json.writeEndObject();
@@ -85,8 +86,10 @@ public final class EnvelopeCodec {
             if (payload == null || !(payload.isObject() || payload.isArray())) {
                 throw new MalformedEnvelopeException("envelope has no JSON payload");
             }
+            long receivedAt = number(node, "receivedAt");
+            long expiresAt = node.has("expiresAt") ? number(node, "expiresAt") : EventEnvelope.defaultExpiresAt(receivedAt);
             return new EventEnvelope(id, text(node, "sourceType"), text(node, "eventType"), number(node, "version"),
-                    text(node, "payloadHash"), number(node, "receivedAt"), payloadText(body));
+                    text(node, "payloadHash"), receivedAt, expiresAt, payloadText(body));
         } catch (IllegalArgumentException e) {
             throw new MalformedEnvelopeException("envelope has an invalid event id: " + e.getMessage());
         }

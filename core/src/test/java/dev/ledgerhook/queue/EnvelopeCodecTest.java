@@ -29,6 +29,18 @@ class EnvelopeCodecTest {
     }
 
     @Test
+    void theClaimsTtlTravelsWithTheEnvelopeAndAnOlderEnvelopeGetsTheDefaultRetention() throws Exception {
+        EventEnvelope envelope = new EventEnvelope(new EventId("acme", "stripe", "evt_1"), "stripe", "charge.succeeded",
+                1, "abc123", 1_700_000_001_000L, 1_700_259_201L, "{}");
+        assertEquals(1_700_259_201L, EnvelopeCodec.decode(EnvelopeCodec.encode(envelope)).expiresAt());
+
+        EventEnvelope older = EnvelopeCodec.decode("{\"v\":1,\"tenant\":\"a\",\"source\":\"s\",\"eventKey\":\"k\","
+                + "\"sourceType\":\"stripe\",\"eventType\":\"t\",\"version\":1,\"payloadHash\":\"h\","
+                + "\"receivedAt\":1700000001000,\"payload\":{}}");
+        assertEquals(1_700_000_001L + 30 * 86_400, older.expiresAt());
+    }
+
+    @Test
     void malformedEnvelopesAreRefusedWithTheirReason() {
         assertThrows(MalformedEnvelopeException.class, () -> EnvelopeCodec.decode("not json"));
         assertThrows(MalformedEnvelopeException.class, () -> EnvelopeCodec.decode("[]"));

@@ -133,13 +133,14 @@ public class DeliveryIntake {
             for (ProviderEvent event : events) {
                 EventId id = new EventId(source.tenant(), source.name(), event.eventKey());
                 String hash = sha256(event.payload());
-                ClaimOutcome outcome = ledger.claim(new ClaimRequest(id, hash, event.version(), event.eventType(), now,
-                        config.claimLease(), retention));
+                ClaimRequest request = new ClaimRequest(id, hash, event.version(), event.eventType(), now,
+                        config.claimLease(), retention);
+                ClaimOutcome outcome = ledger.claim(request);
                 outcomes.add(outcome);
                 if (outcome instanceof ClaimOutcome.Claimed claimed) {
                     claims.add(claimed);
                     toSend.add(new EventEnvelope(id, source.type().id(), event.eventType(), event.version(), hash,
-                            now.toEpochMilli(), event.payload()));
+                            now.toEpochMilli(), request.expiresAt(), event.payload()));
                 }
             }
         } catch (SdkException | IllegalArgumentException e) {

@@ -21,6 +21,7 @@ import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 
 import dev.ledgerhook.ledger.EventId;
+import dev.ledgerhook.ledger.EventProgress;
 import dev.ledgerhook.outcomes.OutcomeLog;
 import dev.ledgerhook.queue.EnvelopeCodec;
 import dev.ledgerhook.queue.EventEnvelope;
@@ -48,16 +49,18 @@ public class EventBatchHandler implements RequestHandler<SQSEvent, SQSBatchRespo
 
     private final EventProcessor processor;
     private final DeadLetters deadLetters;
+    private final EventProgress progress;
     private final SqsClient sqs;
     private final StackResources resources;
     private final WorkerConfig config;
     private final OutcomeLog outcomes;
     private final ExecutorService executor;
 
-    public EventBatchHandler(EventProcessor processor, DeadLetters deadLetters, SqsClient sqs, StackResources resources,
-                             WorkerConfig config, OutcomeLog outcomes) {
+    public EventBatchHandler(EventProcessor processor, DeadLetters deadLetters, EventProgress progress, SqsClient sqs,
+                             StackResources resources, WorkerConfig config, OutcomeLog outcomes) {
         this.processor = processor;
         this.deadLetters = deadLetters;
+        this.progress = progress;
         this.sqs = sqs;
         this.resources = resources;
         this.config = config;
@@ -116,15 +119,30 @@ public class EventBatchHandler implements RequestHandler<SQSEvent, SQSBatchRespo
             outcomes.record("worker", "poison", 0, Map.of("messageId", message.getMessageId(), "error", poison.getMessage()));
             return true;
         }
-        ProcessingOutcome outcome = processor.process(envelope, deadline);
+        ProcessingOutcome outcome = processor.process(envelope, message.getMessageId(), deadline);
         if (outcome instanceof ProcessingOutcome.Transient) {
             delayRedelivery(message);
             return false;
         }
         if (outcome instanceof ProcessingOutcome.Permanent permanent) {
             deadLetters.send(message.getBody(), message.getMessageId(), permanent.code(), permanent.message());
+            recordDeadLettered(envelope, message);
         }
         return true;
+    }
+
+    /**
+     * After the DLQ send, never before: a crash in between makes the redelivery run again (at worst a second
+     * DLQ copy) instead of being skipped with no copy anywhere. If the record fails, the message is still
+     * acknowledged: its copy is in the DLQ, and a redelivery would only add another.
+     */
+    private void recordDeadLettered(EventEnvelope envelope, SQSEvent.SQSMessage message) {
+        try {
+            progress.deadLettered(envelope.id(), message.getMessageId());
+        } catch (SdkException e) {
+            outcomes.record("worker", "dead_letter_unrecorded", 0, Map.of("tenant", envelope.id().tenant(),
+                    "eventKey", envelope.id().eventKey(), "messageId", message.getMessageId(), "error", String.valueOf(e.getMessage())));
+        }
     }
 
     /** Exponential back-off with jitter between receives: 30 s, 60 s, 120 s ... up to 15 minutes. */

@@ -58,19 +58,22 @@ public class EventProcessor {
         this.outcomes = outcomes;
     }
 
-    /** @param deadlineMillis epoch millis by which the invocation must have answered */
-    public ProcessingOutcome process(EventEnvelope event, long deadlineMillis) {
+    /**
+     * @param messageId      the SQS message id: a redelivery of a message already dead-lettered is not run again
+     * @param deadlineMillis epoch millis by which the invocation must have answered
+     */
+    public ProcessingOutcome process(EventEnvelope event, String messageId, long deadlineMillis) {
         long started = System.nanoTime();
         Map<String, Object> log = new LinkedHashMap<>();
         log.put("tenant", event.id().tenant());
         log.put("source", event.id().source());
         log.put("eventKey", event.id().eventKey());
         log.put("eventType", event.eventType());
-        EventProgress.Start start = progress.start(event.id(), System.currentTimeMillis());
+        EventProgress.Start start = progress.start(event, messageId, System.currentTimeMillis());
         log.put("attempt", start.attempt());
         ProcessingOutcome outcome = start.proceed()
                 ? run(event, deadlineMillis, log, started)
-                : new ProcessingOutcome.Skipped("already " + start.finishedAs().orElseThrow());
+                : new ProcessingOutcome.Skipped(start.skipReason());
         record(outcome, log, started);
         return outcome;
     }
@@ -92,16 +95,15 @@ public class EventProcessor {
             return new ProcessingOutcome.Transient(code, String.valueOf(e.getMessage()));
         }
         if (result instanceof MappingResult.Skip skip) {
-            progress.skipped(event.id(), skip.reason());
-            return new ProcessingOutcome.Skipped(skip.reason());
+            return settled(progress.skipped(event.id(), skip.reason()), new ProcessingOutcome.Skipped(skip.reason()));
         }
         Guard guard = guards.forTenant(event.id().tenant());
         try {
             String ids = result instanceof MappingResult.Apply apply
                     ? applyAll(event, apply.commands(), guard, deadlineMillis, log)
                     : mirrorEntity(event, (MappingResult.Mirror) result, guard, deadlineMillis, log);
-            progress.completed(event.id(), ids, (System.nanoTime() - started) / 1_000_000);
-            return new ProcessingOutcome.Completed(ids);
+            return settled(progress.completed(event.id(), ids, (System.nanoTime() - started) / 1_000_000),
+                    new ProcessingOutcome.Completed(ids));
         } catch (AccountingException e) {
             if (!e.isTransient()) {
                 return fail(event, e.code(), e.getMessage());
@@ -179,8 +181,20 @@ public class EventProcessor {
     }
 
     private ProcessingOutcome fail(EventEnvelope event, String code, String message) {
-        progress.failed(event.id(), code, message);
-        return new ProcessingOutcome.Permanent(code, message);
+        return settled(progress.failed(event.id(), code, message), new ProcessingOutcome.Permanent(code, message));
+    }
+
+    /**
+     * What a finish comes to. It held: the outcome it was for. Another delivery of the event finished it
+     * first (both ran at once; the accounting port kept it to one effect): acknowledged as already that,
+     * so no DLQ message for an event that is done, none twice for one dead-lettered by the other. The
+     * record is gone (TTL): the outcome it was for, so a permanent failure still reaches the DLQ.
+     */
+    private static ProcessingOutcome settled(EventProgress.Finish finish, ProcessingOutcome outcome) {
+        if (finish.held() || finish.found().isEmpty()) {
+            return outcome;
+        }
+        return new ProcessingOutcome.Skipped("already " + finish.found().get());
     }
 
     private void record(ProcessingOutcome outcome, Map<String, Object> log, long started) {

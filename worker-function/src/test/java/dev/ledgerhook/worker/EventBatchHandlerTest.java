@@ -1,13 +1,18 @@
 package dev.ledgerhook.worker;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import jakarta.inject.Inject;
@@ -22,7 +27,10 @@ import dev.ledgerhook.accounting.AccountingPort;
 import dev.ledgerhook.accounting.CommandContext;
 import dev.ledgerhook.accounting.Commands;
 import dev.ledgerhook.accounting.EntityType;
+import dev.ledgerhook.ledger.ClaimOutcome;
+import dev.ledgerhook.ledger.ClaimRequest;
 import dev.ledgerhook.ledger.EventId;
+import dev.ledgerhook.ledger.EventLedger;
 import dev.ledgerhook.ledger.EventProgress;
 import dev.ledgerhook.providers.QuickBooksProvider;
 import dev.ledgerhook.providers.ShopifyProvider;
@@ -92,7 +100,7 @@ class EventBatchHandlerTest {
 
         // a worker applied this event's command, then died before marking it COMPLETED
         EventEnvelope crashed = customerCreated(tenant, "evt_crash", "cus_crash", 1_000, "Crash Customer");
-        progress.start(crashed.id(), System.currentTimeMillis());
+        progress.start(crashed, "message-of-the-crashed-worker", System.currentTimeMillis());
         accounting.apply(new CommandContext(tenant, "stripe", "evt_crash", 0),
                 new Commands.UpsertCustomer("cus_crash", 1_000, "Crash Customer", java.util.Optional.empty()));
         fixture.enqueue(crashed);
@@ -252,6 +260,167 @@ class EventBatchHandlerTest {
         JsonNode entities = fixture.stats(realm).path("entities");
         assertEquals(1, entities.path("Invoice").path("creates").asInt(), "replayed twice, invoiced once");
         assertEquals(1, entities.path("Payment").path("creates").asInt());
+    }
+
+    /**
+     * Issue 15, item 7. The ingest claimed the event, its SendMessage timed out client-side but landed, so it
+     * released the claim and answered 503. The worker finds no event item: the one it leaves must expire like
+     * the ingest's and carry the payload hash, so the provider's retry is a duplicate, not a key collision.
+     */
+    @Test
+    void anEventWhoseClaimWasReleasedAfterItsSendLandedKeepsItsTtlAndHashSoTheRetryIsADuplicate() {
+        String tenant = WorkerFixture.newTenant();
+        String realm = fixture.connect(tenant);
+        EventLedger ledger = new EventLedger(dynamoDb, resources);
+        Instant now = Instant.now();
+        ClaimRequest claim = claimOf(customerCreated(tenant, "evt_released", "cus_released", 1_000, "Released"), now);
+        ClaimOutcome.Claimed claimed = (ClaimOutcome.Claimed) ledger.claim(claim);
+        fixture.enqueue(envelopeOf(claim, customerCreated(tenant, "evt_released", "cus_released", 1_000, "Released")));
+        assertTrue(ledger.release(claimed), "the ingest released its claim after the send timed out");
+
+        assertEquals(List.of(), fixture.deliver(fixture.receive(1, Set.of(tenant))).getBatchItemFailures());
+
+        Map<String, AttributeValue> item = progress.read(claim.id());
+        assertEquals("COMPLETED", item.get("status").s());
+        assertEquals(claim.payloadHash(), text(item, "payloadHash"), "the payload hash the ingest claimed");
+        assertEquals(Long.toString(claim.expiresAt()), number(item, "expiresAt"), "the TTL the ingest gave the claim");
+        ClaimOutcome retry = ledger.claim(retryOf(claim, now.plusSeconds(10)));
+        assertInstanceOf(ClaimOutcome.Duplicate.class, retry, "the provider's retry: " + retry);
+        assertEquals(1, fixture.stats(realm).path("entities").path("Customer").path("creates").asInt());
+    }
+
+    /** Item 7, the other order: the provider's retry claims the released key before the landed message is processed. */
+    @Test
+    void aRetryClaimingTheReleasedKeyBeforeTheLandedMessageIsProcessedStillHasOneEffect() {
+        String tenant = WorkerFixture.newTenant();
+        String realm = fixture.connect(tenant);
+        EventLedger ledger = new EventLedger(dynamoDb, resources);
+        EventEnvelope event = customerCreated(tenant, "evt_reclaimed", "cus_reclaimed", 1_000, "Reclaimed");
+        Instant now = Instant.now();
+        ClaimRequest first = claimOf(event, now);
+        ClaimOutcome.Claimed claimed = (ClaimOutcome.Claimed) ledger.claim(first);
+        fixture.enqueue(envelopeOf(first, event));
+        assertTrue(ledger.release(claimed));
+        ClaimRequest retry = retryOf(first, now.plusSeconds(10));
+        ClaimOutcome.Claimed reclaimed = (ClaimOutcome.Claimed) ledger.claim(retry);
+        fixture.enqueue(envelopeOf(retry, event));
+        assertTrue(ledger.markEnqueued(reclaimed));
+
+        SQSEvent both = fixture.receive(2, Set.of(tenant));
+        assertEquals(2, both.getRecords().size());
+        assertEquals(List.of(), fixture.deliver(both).getBatchItemFailures());
+
+        Map<String, AttributeValue> item = progress.read(event.id());
+        assertEquals("COMPLETED", item.get("status").s());
+        assertEquals(Long.toString(retry.expiresAt()), number(item, "expiresAt"), "the retry's claim, kept");
+        assertEquals(1, fixture.stats(realm).path("entities").path("Customer").path("creates").asInt());
+        assertTrue(fixture.drainDeadLetters(tenant).isEmpty());
+    }
+
+    /**
+     * Issue 15, item 8. Two deliveries of one event at once: this one is slow and ends in a permanent fault,
+     * the other applied the event and marked it COMPLETED meanwhile. FAILED must not overwrite COMPLETED,
+     * and nothing is dead-lettered for an event that is done.
+     */
+    @Test
+    void aPermanentFaultFinishingAfterAnotherDeliveryCompletedTheEventLeavesItCompleted() throws Exception {
+        String tenant = WorkerFixture.newTenant();
+        String realm = fixture.connect(tenant);
+        mapToAMissingCustomer(tenant, "cus_gone");
+        fixture.sim("PUT", "/sim/faults/" + realm, "{\"latencyMs\":1500}");
+        EventEnvelope invoice = invoicePaid(tenant, "evt_raced", "in_raced", "cus_gone");
+        fixture.enqueue(invoice);
+        SQSEvent batch = fixture.receive(1, Set.of(tenant));
+
+        CompletableFuture<SQSBatchResponse> slow = CompletableFuture.supplyAsync(() -> fixture.deliver(batch));
+        awaitStatus(invoice.id(), "PROCESSING");
+        progress.completed(invoice.id(), "Invoice:130:CREATED,Payment:131:CREATED", 40); // the other delivery
+        SQSBatchResponse response = slow.get(60, TimeUnit.SECONDS);
+
+        assertEquals(List.of(), response.getBatchItemFailures(), "acknowledged: the event is done");
+        Map<String, AttributeValue> item = progress.read(invoice.id());
+        assertEquals("COMPLETED", item.get("status").s());
+        assertEquals("Invoice:130:CREATED,Payment:131:CREATED", text(item, "accountingIds"));
+        assertTrue(fixture.drainDeadLetters(tenant).isEmpty(), "no dead letter for a completed event");
+    }
+
+    /**
+     * Item 8: the worker dead-lettered a message but its acknowledgement was lost, so SQS delivers the same
+     * message again: acknowledged, no second dead letter. The operator's replay is a new message: it runs.
+     */
+    @Test
+    void aRedeliveryOfADeadLetteredMessageIsAcknowledgedOnceButItsReplayRunsAgain() {
+        String tenant = WorkerFixture.newTenant();
+        String realm = fixture.connect(tenant);
+        mapToAMissingCustomer(tenant, "cus_lost");
+        fixture.enqueue(invoicePaid(tenant, "evt_dead", "in_dead", "cus_lost"));
+        SQSEvent first = fixture.receive(1, Set.of(tenant));
+        SQSEvent.SQSMessage message = first.getRecords().get(0);
+        assertEquals(List.of(), handler.handleRequest(first, null).getBatchItemFailures());
+        sqs.changeMessageVisibility(c -> c.queueUrl(resources.eventsQueueUrl()).receiptHandle(message.getReceiptHandle())
+                .visibilityTimeout(0)); // never deleted: the invocation timed out after the DLQ send
+        SQSEvent again = fixture.receive(1, Set.of(tenant));
+        assertEquals(message.getMessageId(), again.getRecords().get(0).getMessageId(), "the same message, redelivered");
+
+        assertEquals(List.of(), fixture.deliver(again).getBatchItemFailures());
+
+        List<Message> dead = fixture.drainDeadLetters(tenant);
+        assertEquals(1, dead.size(), "one dead letter, however often SQS delivers the message");
+        assertEquals("FAILED", status(tenant, "evt_dead"));
+        assertEquals("1", progress.read(new EventId(tenant, "stripe", "evt_dead")).get("attempts").n());
+
+        // the cause fixed (the customer arrives), the operator replays the dead letter: a new message id
+        dynamoDb.deleteItem(d -> d.tableName(resources.externalIdsTable())
+                .key(Map.of("pk", AttributeValue.fromS(tenant + "#Customer#cus_lost"))));
+        fixture.enqueue(customerCreated(tenant, "evt_cus_lost", "cus_lost", 1_000, "Found Customer"));
+        fixture.deliver(fixture.receive(1, Set.of(tenant)));
+        sqs.sendMessage(s -> s.queueUrl(resources.eventsQueueUrl()).messageBody(dead.get(0).body()));
+        assertEquals(List.of(), fixture.deliver(fixture.receive(1, Set.of(tenant))).getBatchItemFailures());
+
+        assertEquals("COMPLETED", status(tenant, "evt_dead"));
+        JsonNode entities = fixture.stats(realm).path("entities");
+        assertEquals(1, entities.path("Invoice").path("creates").asInt(), "the replay ran, once");
+        assertEquals(1, entities.path("Payment").path("creates").asInt());
+        assertTrue(fixture.drainDeadLetters(tenant).isEmpty());
+    }
+
+    /** QuickBooks refuses an invoice for this customer with 2500: it is mapped to an id the company does not have. */
+    private void mapToAMissingCustomer(String tenant, String customer) {
+        dynamoDb.putItem(p -> p.tableName(resources.externalIdsTable()).item(Map.of(
+                "pk", AttributeValue.fromS(tenant + "#Customer#" + customer), "requestId", AttributeValue.fromS("lh-" + customer),
+                "accountingId", AttributeValue.fromS("999999"), "syncToken", AttributeValue.fromS("0"),
+                "lastVersion", AttributeValue.fromN("1"))));
+    }
+
+    private void awaitStatus(EventId id, String status) {
+        for (int i = 0; i < 500 && !status.equals(attribute(id, "status")); i++) {
+            sleep(10);
+        }
+        assertEquals(status, attribute(id, "status"));
+    }
+
+    private static ClaimRequest claimOf(EventEnvelope event, Instant now) {
+        return new ClaimRequest(event.id(), event.payloadHash(), event.version(), event.eventType(), now,
+                Duration.ofSeconds(30), Duration.ofDays(3));
+    }
+
+    private static ClaimRequest retryOf(ClaimRequest claim, Instant now) {
+        return new ClaimRequest(claim.id(), claim.payloadHash(), claim.version(), claim.eventType(), now, claim.lease(),
+                claim.retention());
+    }
+
+    /** What the ingest sends for a claim. */
+    private static EventEnvelope envelopeOf(ClaimRequest claim, EventEnvelope event) {
+        return new EventEnvelope(event.id(), event.sourceType(), event.eventType(), event.version(), claim.payloadHash(),
+                claim.now().toEpochMilli(), claim.expiresAt(), event.payload());
+    }
+
+    private static String text(Map<String, AttributeValue> item, String name) {
+        return item.containsKey(name) ? item.get(name).s() : null;
+    }
+
+    private static String number(Map<String, AttributeValue> item, String name) {
+        return item.containsKey(name) ? item.get(name).n() : null;
     }
 
     @Test
