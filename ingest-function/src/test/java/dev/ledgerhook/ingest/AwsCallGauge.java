@@ -31,10 +31,22 @@ public final class AwsCallGauge implements ExecutionInterceptor {
     private static final Map<String, Kind> KINDS = Map.of(CLAIM, new Kind(), SEND, new Kind());
     private static final AtomicInteger LARGEST_BATCH = new AtomicInteger();
 
-    /** Forgets what was seen and any fault asked for; call at the start of a test. */
+    private static volatile long addedLatencyMillis;
+
+    /** Forgets what was seen and any fault or latency asked for; call at the start of a test. */
     static void reset() {
         KINDS.values().forEach(Kind::reset);
         LARGEST_BATCH.set(0);
+        addedLatencyMillis = 0;
+    }
+
+    /**
+     * Adds a network round trip to every DynamoDB and SQS call, on the calling thread, as the
+     * distance to AWS adds one in Lambda; the emulators on loopback answer in a few milliseconds
+     * and apply one request at a time, which hides what waiting one call after another costs.
+     */
+    static void addLatency(long millis) {
+        addedLatencyMillis = millis;
     }
 
     /** Makes the n-th call (1-based, counted from the last reset) of this kind fail before it is sent. */
@@ -69,6 +81,18 @@ public final class AwsCallGauge implements ExecutionInterceptor {
         gauge.peak.accumulateAndGet(gauge.inFlight.incrementAndGet(), Math::max);
         if (context.request() instanceof SendMessageBatchRequest batch) {
             LARGEST_BATCH.accumulateAndGet(batch.entries().size(), Math::max);
+        }
+    }
+
+    @Override
+    public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
+        long millis = addedLatencyMillis;
+        if (millis > 0) {
+            try {
+                Thread.sleep(millis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
