@@ -4,6 +4,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -35,18 +39,48 @@ public class EventQueue {
 
     /** Returns, in order, whether each envelope was durably accepted by SQS. Never throws for a send failure. */
     public List<Boolean> send(List<EventEnvelope> envelopes) {
+        return send(envelopes, Runnable::run);
+    }
+
+    /**
+     * As {@link #send(List)}, the batches sent side by side on {@code executor}: a delivery of 1,000
+     * events is 100 SendMessageBatch calls, too many to make one after another within a
+     * provider's answer deadline. Each batch succeeds or fails on its own.
+     */
+    public List<Boolean> send(List<EventEnvelope> envelopes, Executor executor) {
         List<String> bodies = envelopes.stream().map(EnvelopeCodec::encode).toList();
         if (envelopes.size() == 1) {
             return List.of(sendOne(envelopes.get(0), bodies.get(0)));
         }
-        List<Boolean> accepted = new ArrayList<>(envelopes.size());
+        List<CompletableFuture<List<Boolean>>> batches = new ArrayList<>();
+        List<Integer> sizes = new ArrayList<>();
         int start = 0;
         while (start < envelopes.size()) {
-            int end = batchEnd(bodies, start);
-            accepted.addAll(sendBatch(envelopes.subList(start, end), bodies.subList(start, end)));
-            start = end;
+            int from = start;
+            int to = batchEnd(bodies, from);
+            batches.add(CompletableFuture.supplyAsync(
+                    () -> sendBatch(envelopes.subList(from, to), bodies.subList(from, to)), executor));
+            sizes.add(to - from);
+            start = to;
+        }
+        List<Boolean> accepted = new ArrayList<>(envelopes.size());
+        for (int i = 0; i < batches.size(); i++) {
+            accepted.addAll(outcome(batches.get(i), sizes.get(i)));
         }
         return accepted;
+    }
+
+    /**
+     * A batch's per-entry outcome. A failure sendBatch did not expect counts as not sent, so the
+     * caller releases those claims and the retry re-sends: at worst a second message, which the
+     * worker's idempotency absorbs, never a lost one.
+     */
+    private static List<Boolean> outcome(CompletableFuture<List<Boolean>> batch, int size) {
+        try {
+            return batch.join();
+        } catch (CompletionException | CancellationException unexpected) {
+            return java.util.Collections.nCopies(size, false);
+        }
     }
 
     private boolean sendOne(EventEnvelope envelope, String body) {

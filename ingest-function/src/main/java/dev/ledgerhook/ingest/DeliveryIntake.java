@@ -7,11 +7,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -36,7 +38,8 @@ import software.amazon.awssdk.core.exception.SdkException;
 
 /**
  * One delivery, from bytes to answer: look up the source, check size and type, verify the
- * signature, parse, claim each event, enqueue the new ones, answer. Nothing is written before the
+ * signature, parse, claim each event, enqueue the new ones, answer. A delivery's claims, sends,
+ * marks and releases run side by side on the {@link CallPool}. Nothing is written before the
  * signature verifies (invariant 1); a 2xx goes out only when every event is enqueued or was by an
  * earlier delivery (invariant 2).
  */
@@ -50,10 +53,12 @@ public class DeliveryIntake {
     private final EventQueue queue;
     private final IngestConfig config;
     private final OutcomeLog outcomes;
+    private final CallPool calls;
     private final Clock clock = Clock.systemUTC();
 
     public DeliveryIntake(TenantDirectory tenants, SecretResolver secrets, WebhookProviders providers,
-                          EventLedger ledger, EventQueue queue, IngestConfig config, OutcomeLog outcomes) {
+                          EventLedger ledger, EventQueue queue, IngestConfig config, OutcomeLog outcomes,
+                          CallPool calls) {
         this.tenants = tenants;
         this.secrets = secrets;
         this.providers = providers;
@@ -61,6 +66,7 @@ public class DeliveryIntake {
         this.queue = queue;
         this.config = config;
         this.outcomes = outcomes;
+        this.calls = calls;
     }
 
     public IntakeResult handle(String tenant, String source, Optional<String> contentType, WebhookRequest request) {
@@ -125,49 +131,81 @@ public class DeliveryIntake {
 
     private IntakeResult claimAndEnqueue(SourceConfig source, Duration retention, List<ProviderEvent> events,
                                          Delivery delivery) {
-        Instant now = clock.instant();
-        List<ClaimOutcome> outcomes = new ArrayList<>(events.size());
-        List<EventEnvelope> toSend = new ArrayList<>();
-        List<ClaimOutcome.Claimed> claims = new ArrayList<>();
+        DeliveryEvents distinct;
         try {
-            for (ProviderEvent event : events) {
-                EventId id = new EventId(source.tenant(), source.name(), event.eventKey());
-                String hash = sha256(event.payload());
-                ClaimRequest request = new ClaimRequest(id, hash, event.version(), event.eventType(), now,
-                        config.claimLease(), retention);
-                ClaimOutcome outcome = ledger.claim(request);
-                outcomes.add(outcome);
-                if (outcome instanceof ClaimOutcome.Claimed claimed) {
-                    claims.add(claimed);
-                    toSend.add(new EventEnvelope(id, source.type().id(), event.eventType(), event.version(), hash,
-                            now.toEpochMilli(), request.expiresAt(), event.payload()));
-                }
-            }
-        } catch (SdkException | IllegalArgumentException e) {
-            claims.forEach(this::releaseQuietly);
+            distinct = DeliveryEvents.of(pending(source, retention, events));
+        } catch (IllegalArgumentException e) {
+            return delivery.reject(400, "malformed_payload", e.getMessage());
+        }
+        Optional<List<Claim>> claims = claimAll(distinct.rounds());
+        if (claims.isEmpty()) {
             return delivery.unavailable("claim_failed", "the event store is unavailable; retry later");
         }
-        return enqueue(claims, toSend, outcomes, delivery);
+        return enqueue(claims.get(), distinct.repeated(), delivery);
     }
 
-    private IntakeResult enqueue(List<ClaimOutcome.Claimed> claims, List<EventEnvelope> envelopes,
-                                 List<ClaimOutcome> outcomes, Delivery delivery) {
-        List<Boolean> sent = envelopes.isEmpty() ? List.of() : queue.send(envelopes);
-        boolean sendFailed = false;
-        for (int i = 0; i < claims.size(); i++) {
-            if (sent.get(i)) {
-                markQuietly(claims.get(i));
-            } else {
-                sendFailed = true;
-                releaseQuietly(claims.get(i));
-                delivery.event(claims.get(i).id(), "send_failed", Map.of("released", true));
+    private List<DeliveryEvents.Pending> pending(SourceConfig source, Duration retention, List<ProviderEvent> events) {
+        Instant now = clock.instant();
+        List<DeliveryEvents.Pending> pending = new ArrayList<>(events.size());
+        for (ProviderEvent event : events) {
+            EventId id = new EventId(source.tenant(), source.name(), event.eventKey());
+            String hash = sha256(event.payload());
+            ClaimRequest claim = new ClaimRequest(id, hash, event.version(), event.eventType(), now,
+                    config.claimLease(), retention);
+            pending.add(new DeliveryEvents.Pending(claim, new EventEnvelope(id, source.type().id(),
+                    event.eventType(), event.version(), hash, now.toEpochMilli(), claim.expiresAt(), event.payload())));
+        }
+        return pending;
+    }
+
+    /**
+     * Claims round by round, a round's claims side by side. When a claim fails, the claims this
+     * delivery won are released before it answers 503, so the provider's retry finds them free
+     * instead of held in flight until their lease runs out; empty then.
+     */
+    private Optional<List<Claim>> claimAll(List<List<DeliveryEvents.Pending>> rounds) {
+        List<Claim> claims = new ArrayList<>();
+        for (List<DeliveryEvents.Pending> round : rounds) {
+            CallPool.Results<ClaimOutcome> outcomes = calls.each(round, event -> ledger.claim(event.claim()));
+            for (int i = 0; i < round.size(); i++) {
+                if (outcomes.values().get(i) != null) {
+                    claims.add(new Claim(round.get(i), outcomes.values().get(i)));
+                }
+            }
+            if (outcomes.failure() != null) {
+                calls.all(won(claims), this::releaseQuietly);
+                return Optional.empty();
             }
         }
-        Tally tally = new Tally();
-        for (ClaimOutcome outcome : outcomes) {
-            tally.add(outcome, claims, sent, delivery);
+        return Optional.of(claims);
+    }
+
+    /**
+     * Sends the won events, then marks the sent ones ENQUEUED and releases the others. Until its mark
+     * lands, a sent event's claim still reads RECEIVED, so a duplicate arriving in that window
+     * answers 503 in_flight; its retry finds the mark, or the lease run out and takes over.
+     */
+    private IntakeResult enqueue(List<Claim> claims, List<DeliveryEvents.Pending> repeated, Delivery delivery) {
+        List<ClaimOutcome.Claimed> won = won(claims);
+        List<Boolean> sent = won.isEmpty() ? List.of() : queue.send(envelopes(claims), calls.executor());
+        List<ClaimOutcome.Claimed> enqueued = new ArrayList<>();
+        List<ClaimOutcome.Claimed> unsent = new ArrayList<>();
+        for (int i = 0; i < won.size(); i++) {
+            (sent.get(i) ? enqueued : unsent).add(won.get(i));
         }
-        if (sendFailed) {
+        calls.all(enqueued, this::markQuietly);
+        calls.all(unsent, this::releaseQuietly);
+        return answer(claims, unsent, repeated, delivery);
+    }
+
+    private IntakeResult answer(List<Claim> claims, List<ClaimOutcome.Claimed> unsent,
+                                List<DeliveryEvents.Pending> repeated, Delivery delivery) {
+        Set<EventId> released = new HashSet<>();
+        unsent.forEach(claim -> released.add(claim.id()));
+        Tally tally = new Tally();
+        claims.forEach(claim -> tally.add(claim.outcome(), released, delivery));
+        repeated.forEach(copy -> delivery.event(copy.id(), "repeated", Map.of("countedOnce", true)));
+        if (!unsent.isEmpty()) {
             return delivery.unavailable("enqueue_failed", "the queue is unavailable; retry later");
         }
         if (tally.inFlightUntil > 0) {
@@ -177,17 +215,36 @@ public class DeliveryIntake {
         return delivery.accepted(tally.received, tally.duplicates);
     }
 
+    /** The claims this delivery won; a key is won at most once per delivery (see DeliveryEvents). */
+    private static List<ClaimOutcome.Claimed> won(List<Claim> claims) {
+        return claims.stream().filter(Claim::won).map(claim -> (ClaimOutcome.Claimed) claim.outcome()).toList();
+    }
+
+    private static List<EventEnvelope> envelopes(List<Claim> claims) {
+        return claims.stream().filter(Claim::won).map(claim -> claim.event().envelope()).toList();
+    }
+
+    /** One distinct event of the delivery and what its claim came to. */
+    private record Claim(DeliveryEvents.Pending event, ClaimOutcome outcome) {
+
+        boolean won() {
+            return outcome instanceof ClaimOutcome.Claimed;
+        }
+    }
+
     /** Counts a delivery's claim outcomes and writes one outcome line per event. */
     private static final class Tally {
         int received;
         int duplicates;
         long inFlightUntil;
 
-        void add(ClaimOutcome outcome, List<ClaimOutcome.Claimed> claims, List<Boolean> sent, Delivery delivery) {
+        void add(ClaimOutcome outcome, Set<EventId> released, Delivery delivery) {
             if (outcome instanceof ClaimOutcome.Claimed claimed) {
-                if (sent.get(claims.indexOf(claimed))) {
+                if (!released.contains(claimed.id())) {
                     received++;
                     delivery.event(claimed.id(), claimed.tookOver() ? "taken_over" : "accepted", Map.of());
+                } else {
+                    delivery.event(claimed.id(), "send_failed", Map.of("released", true));
                 }
             } else if (outcome instanceof ClaimOutcome.Duplicate duplicate) {
                 duplicates++;

@@ -30,4 +30,12 @@ public interface IngestConfig {
      */
     @WithDefault("P30D")
     Duration defaultRetention();
+
+    /**
+     * How many of one delivery's AWS calls (claims, batch sends, ENQUEUED marks, releases) run at
+     * once. A QuickBooks notification of 1,000 changes is 1,000 claims and 1,000 marks, which one at
+     * a time take longer than the function's 10 s time-out. Between 1 and 64. Default 16.
+     */
+    @WithDefault("16")
+    int parallelCalls();
 }

@@ -19,6 +19,7 @@ public class StartupChecks {
 
     static final int ENVELOPE_RESERVE_BYTES = 64 * 1024;
     static final Duration MIN_LEASE = Duration.ofSeconds(10);
+    static final int MAX_PARALLEL_CALLS = 64;
 
     void check(@Observes StartupEvent start, IngestConfig config, WebhookProviders providers) {
         List<String> problems = problems(config, providers);
@@ -42,6 +43,9 @@ public class StartupChecks {
         if (config.defaultRetention().compareTo(longestRetry) < 0) {
             problems.add("default-retention must be at least the longest provider retry window " + longestRetry
                     + ", not " + config.defaultRetention());
+        }
+        if (config.parallelCalls() < 1 || config.parallelCalls() > MAX_PARALLEL_CALLS) {
+            problems.add("parallel-calls must be between 1 and " + MAX_PARALLEL_CALLS + ", not " + config.parallelCalls());
         }
         return problems;
     }

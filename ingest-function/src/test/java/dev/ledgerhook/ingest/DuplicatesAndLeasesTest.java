@@ -1,5 +1,6 @@
 package dev.ledgerhook.ingest;
 
+import static dev.ledgerhook.ingest.IngestFixture.QUICKBOOKS_TOKEN;
 import static dev.ledgerhook.ingest.IngestFixture.STRIPE_SECRET;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.notNullValue;
@@ -130,6 +131,57 @@ class DuplicatesAndLeasesTest {
 
         assertEquals(1, fixture.drain(tenant).size());
         assertEquals(DeliveryIntake.sha256(body), fixture.record(new EventId(tenant, "stripe", "evt_collide")).get("payloadHash").s());
+    }
+
+    @Test
+    void aDeliveryHoldingTheSameEventTwiceCountsItOnceAndAnswers200() {
+        String invoice = "{\"name\":\"Invoice\",\"id\":\"130\",\"operation\":\"Create\",\"lastUpdated\":\"2026-11-20T10:00:01.000Z\"}";
+        String customer = "{\"name\":\"Customer\",\"id\":\"1\",\"operation\":\"Update\",\"lastUpdated\":\"2026-11-20T10:00:00.000Z\"}";
+        String body = quickBooksLegacy(invoice, customer, invoice);
+
+        SignedDelivery.quickbooks(QUICKBOOKS_TOKEN, body).post(tenant, "quickbooks")
+                .statusCode(200).body("received", equalTo(2)).body("duplicates", equalTo(0));
+
+        List<EventEnvelope> envelopes = fixture.drain(tenant);
+        assertEquals(2, envelopes.stream().map(e -> e.id().eventKey()).distinct().count(), "two events, each enqueued once");
+        assertEquals(2, envelopes.size());
+        assertTrue(fixture.records(tenant).stream().allMatch(item -> item.get("status").s().equals("ENQUEUED")));
+        // the provider's retry of that delivery: both events are duplicates now, still counted once each
+        SignedDelivery.quickbooks(QUICKBOOKS_TOKEN, body).post(tenant, "quickbooks")
+                .statusCode(200).body("received", equalTo(0)).body("duplicates", equalTo(2));
+        assertTrue(fixture.drain(tenant).isEmpty());
+    }
+
+    @Test
+    void aCloudEventsBatchHoldingOneEventTwiceEnqueuesItOnce() {
+        String event = """
+                {"specversion":"1.0","id":"ce-twice","source":"intuit.abc","type":"qbo.customer.created.v1",
+                 "time":"2026-11-20T10:00:00.000Z","intuitentityid":"7","intuitaccountid":"9130350000000001","data":{}}""";
+        SignedDelivery.quickbooks(QUICKBOOKS_TOKEN, "[" + event + "," + event + "]")
+                .contentType("application/cloudevents-batch+json").post(tenant, "quickbooks")
+                .statusCode(200).body("received", equalTo(1)).body("duplicates", equalTo(0));
+
+        assertEquals(1, fixture.drain(tenant).size());
+    }
+
+    @Test
+    void aDeliveryHoldingOneKeyWithTwoPayloadsEnqueuesTheFirstAndCountsTheOtherAsACollision() {
+        // the legacy key leaves deletedId out, so two merges differing only in it share a key
+        String merge = "{\"name\":\"Customer\",\"id\":\"7\",\"operation\":\"Merge\",\"lastUpdated\":\"2026-11-20T10:00:00.000Z\",";
+        String body = quickBooksLegacy(merge + "\"deletedId\":\"8\"}", merge + "\"deletedId\":\"9\"}");
+
+        SignedDelivery.quickbooks(QUICKBOOKS_TOKEN, body).post(tenant, "quickbooks")
+                .statusCode(200).body("received", equalTo(1)).body("duplicates", equalTo(1));
+
+        List<EventEnvelope> envelopes = fixture.drain(tenant);
+        assertEquals(1, envelopes.size());
+        assertTrue(envelopes.get(0).payload().contains("\"deletedId\":\"8\""), "the first payload wins: " + envelopes.get(0).payload());
+        assertEquals(envelopes.get(0).payloadHash(), fixture.records(tenant).get(0).get("payloadHash").s());
+    }
+
+    private static String quickBooksLegacy(String... entities) {
+        return "{\"eventNotifications\":[{\"realmId\":\"9130350000000001\",\"dataChangeEvent\":{\"entities\":["
+                + String.join(",", entities) + "]}}]}";
     }
 
     private static Map<String, AttributeValue> record(EventId id, String status, String hash, long leaseUntil) {

@@ -23,6 +23,7 @@ import dev.ledgerhook.tenants.TenantStore;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.Message;
 
 /** Tenants, queue and ledger as the tests see them: all real, in the test stack. */
@@ -93,10 +94,16 @@ class IngestFixture {
                 List<EventEnvelope> mine = received.remove(tenant);
                 return mine == null ? List.of() : mine;
             }
+            List<DeleteMessageBatchRequestEntry> deletes = new ArrayList<>();
             for (Message message : messages) {
                 EventEnvelope envelope = decode(message.body());
                 received.computeIfAbsent(envelope.id().tenant(), t -> new ArrayList<>()).add(envelope);
-                sqs.deleteMessage(delete -> delete.queueUrl(resources.eventsQueueUrl()).receiptHandle(message.receiptHandle()));
+                deletes.add(DeleteMessageBatchRequestEntry.builder().id(Integer.toString(deletes.size()))
+                        .receiptHandle(message.receiptHandle()).build());
+            }
+            var deleted = sqs.deleteMessageBatch(delete -> delete.queueUrl(resources.eventsQueueUrl()).entries(deletes));
+            if (!deleted.failed().isEmpty()) {
+                throw new AssertionError("could not delete drained messages: " + deleted.failed());
             }
         }
     }

@@ -15,21 +15,30 @@ class StartupChecksTest {
 
     @Test
     void theDefaultsPass() {
-        assertEquals(List.of(), StartupChecks.problems(config(262_144, Duration.ofSeconds(30), Duration.ofDays(30)),
+        assertEquals(List.of(), StartupChecks.problems(config(262_144, Duration.ofSeconds(30), Duration.ofDays(30), 16),
                 new WebhookProviders()));
     }
 
     @Test
-    void aBodyLimitAboveTheQueueLimitALeaseShorterThanTheTimeoutAndAShortRetentionAreRejected() {
-        List<String> problems = StartupChecks.problems(config(1_048_576, Duration.ofSeconds(5), Duration.ofDays(1)),
+    void aBodyLimitAboveTheQueueLimitALeaseShorterThanTheTimeoutAShortRetentionAndNoParallelCallsAreRejected() {
+        List<String> problems = StartupChecks.problems(config(1_048_576, Duration.ofSeconds(5), Duration.ofDays(1), 0),
                 new WebhookProviders());
-        assertEquals(3, problems.size(), problems.toString());
+        assertEquals(4, problems.size(), problems.toString());
         assertTrue(problems.get(0).contains("max-body-bytes"));
         assertTrue(problems.get(1).contains("claim-lease"));
         assertTrue(problems.get(2).contains("default-retention"));
+        assertTrue(problems.get(3).contains("parallel-calls"));
     }
 
-    private static IngestConfig config(int maxBody, Duration lease, Duration retention) {
+    @Test
+    void moreParallelCallsThanTheBoundAreRejected() {
+        List<String> problems = StartupChecks.problems(config(262_144, Duration.ofSeconds(30), Duration.ofDays(30), 65),
+                new WebhookProviders());
+        assertEquals(1, problems.size(), problems.toString());
+        assertTrue(problems.get(0).contains("parallel-calls must be between 1 and 64"));
+    }
+
+    private static IngestConfig config(int maxBody, Duration lease, Duration retention, int parallelCalls) {
         return new IngestConfig() {
             @Override
             public int maxBodyBytes() {
@@ -44,6 +53,11 @@ class StartupChecksTest {
             @Override
             public Duration defaultRetention() {
                 return retention;
+            }
+
+            @Override
+            public int parallelCalls() {
+                return parallelCalls;
             }
         };
     }
