@@ -292,9 +292,28 @@ class HostileRequestsTest {
                 .statusCode(anyOf(equalTo(401), equalTo(431)));
         signed(SourceType.SHOPIFY, Instant.now()).header("X-Shopify-Event-Id", "e".repeat(300))
                 .post(tenant, "shopify").statusCode(400); // an event id over 256 characters cannot be a key
-        signed(SourceType.STRIPE, Instant.now()).header("X-Padding", "p".repeat(64 * 1024)).post(tenant, "stripe")
-                .statusCode(allOf(greaterThanOrEqualTo(400), lessThan(500)));
+        refusedOrCutOff(() -> signed(SourceType.STRIPE, Instant.now()).header("X-Padding", "p".repeat(64 * 1024))
+                .post(tenant, "stripe").statusCode(allOf(greaterThanOrEqualTo(400), lessThan(500))));
         assertNothingWritten();
+    }
+
+    /**
+     * The HTTP layer answers 431 as soon as the headers pass its limit and closes the connection; a
+     * client still writing the rest of a 64 KiB header then sees a broken pipe instead of the answer.
+     * Either is a refusal; what matters is asserted after: nothing was written.
+     */
+    private static void refusedOrCutOff(Runnable request) {
+        try {
+            request.run();
+        } catch (Exception e) { // REST Assured rethrows the SocketException itself, undeclared
+            Throwable cause = e;
+            while (cause != null && !(cause instanceof java.net.SocketException)) {
+                cause = cause.getCause();
+            }
+            if (cause == null) {
+                throw e instanceof RuntimeException runtime ? runtime : new IllegalStateException(e);
+            }
+        }
     }
 
     // ---------------------------------------------------------------- methods and content types
