@@ -112,6 +112,30 @@ class EventBatchHandlerTest {
         assertEquals(2, fixture.stats(realm).path("entities").path("Customer").path("count").asInt());
     }
 
+    /**
+     * Issue 15 item 1: two partial refunds of one charge in the same second tie on Stripe's
+     * one-second version; in either order the refund receipt ends on the larger cumulative amount.
+     */
+    @Test
+    void twoPartialRefundsInOneSecondEndOnTheLargerRefundInEitherOrder() throws Exception {
+        String tenant = WorkerFixture.newTenant();
+        fixture.connect(tenant);
+        for (String charge : List.of("ch_small_first", "ch_large_first")) {
+            EventEnvelope first = chargeRefunded(tenant, "evt_r1_" + charge, charge, 1_000);
+            EventEnvelope second = chargeRefunded(tenant, "evt_r2_" + charge, charge, 3_000);
+            List<EventEnvelope> order = charge.equals("ch_small_first") ? List.of(first, second) : List.of(second, first);
+            for (EventEnvelope event : order) {
+                fixture.enqueue(event);
+                fixture.deliver(fixture.receive(1, Set.of(tenant)));
+            }
+            String accountingId = dynamoDb.getItem(g -> g.tableName(resources.externalIdsTable()).consistentRead(true)
+                    .key(Map.of("pk", AttributeValue.fromS(tenant + "#RefundReceipt#refund-of-" + charge)))).item()
+                    .get("accountingId").s();
+            assertEquals(30.0, accounting.read(tenant, EntityType.REFUND_RECEIPT, accountingId)
+                    .path("Line").path(0).path("Amount").asDouble(), 0.001, charge + ": the larger refund holds");
+        }
+    }
+
     @Test
     void outOfOrderVersionsOfOneEntityLeaveTheNewerState() {
         String tenant = WorkerFixture.newTenant();
@@ -686,6 +710,14 @@ class EventBatchHandlerTest {
     private static EventEnvelope customerUpdated(String tenant, String eventId, String customer, long version, String email) {
         return WorkerFixture.stripe(tenant, eventId, "customer.updated", version,
                 "{\"id\":\"" + customer + "\",\"object\":\"customer\",\"name\":\"Ordered\",\"email\":\"" + email + "\"}");
+    }
+
+    /** A charge.refunded as Stripe sends it: the charge with its cumulative amount_refunded, created 1 s. */
+    private static EventEnvelope chargeRefunded(String tenant, String eventId, String charge, long amountRefunded) {
+        return WorkerFixture.stripe(tenant, eventId, "charge.refunded", 1_000,
+                "{\"id\":\"" + charge + "\",\"object\":\"charge\",\"amount\":5000,\"amount_captured\":5000,"
+                        + "\"amount_refunded\":" + amountRefunded + ",\"currency\":\"usd\",\"customer\":null,"
+                        + "\"paid\":true,\"refunded\":false,\"status\":\"succeeded\"}");
     }
 
     private static EventEnvelope invoicePaid(String tenant, String eventId, String invoice, String customer) {
