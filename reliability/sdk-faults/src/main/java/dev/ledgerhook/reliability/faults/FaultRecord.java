@@ -1,24 +1,27 @@
 package dev.ledgerhook.reliability.faults;
 
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 
 /**
  * One process's record: one line per claim, take-over, send, fault and kill, written straight to
  * the file (no buffer in the JVM), so a line written before a SIGKILL survives it.
+ *
+ * <p>A plain {@link FileOutputStream}, not a {@code FileChannel}: a channel is interruptible, and
+ * SmallRye's time-out interrupts worker threads, so one interrupted write closed the channel for
+ * the whole process and every later line failed the AWS call it was recorded in with a
+ * {@code ClosedChannelException} (seen as 164 spurious worker retries in a full storm).
  */
 final class FaultRecord {
 
-    private final FileChannel out;
+    private final FileOutputStream out;
     private final FaultSettings settings;
 
-    private FaultRecord(FileChannel out, FaultSettings settings) {
+    private FaultRecord(FileOutputStream out, FaultSettings settings) {
         this.out = out;
         this.settings = settings;
     }
@@ -27,8 +30,7 @@ final class FaultRecord {
         try {
             Files.createDirectories(settings.directory());
             Path file = settings.directory().resolve(settings.function() + "-" + ProcessHandle.current().pid() + ".log");
-            FaultRecord record = new FaultRecord(FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.APPEND), settings);
+            FaultRecord record = new FaultRecord(new FileOutputStream(file.toFile(), true), settings);
             record.line("loaded " + settings);
             return record;
         } catch (IOException e) {
@@ -38,10 +40,7 @@ final class FaultRecord {
 
     synchronized void line(String line) {
         try {
-            ByteBuffer bytes = ByteBuffer.wrap((System.currentTimeMillis() + " " + line + "\n").getBytes(StandardCharsets.UTF_8));
-            while (bytes.hasRemaining()) {
-                out.write(bytes);
-            }
+            out.write((System.currentTimeMillis() + " " + line + "\n").getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
