@@ -30,7 +30,7 @@ import java.util.concurrent.atomic.LongAdder;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.ledgerhook.accounting.quickbooks.QuickBooksConnections;
+import dev.ledgerhook.connections.QuickBooksConnections;
 import dev.ledgerhook.benchmarks.counting.AwsCallCounter;
 import dev.ledgerhook.ledger.EventId;
 import dev.ledgerhook.ledger.LedgerConditions;

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import dev.ledgerhook.accounting.quickbooks.QuickBooksConnections;
+import dev.ledgerhook.connections.QuickBooksConnections;
 import dev.ledgerhook.providers.SourceType;
 import dev.ledgerhook.quickbooks.simulator.QuickBooksSimulator;
 import dev.ledgerhook.tenants.SourceConfig;

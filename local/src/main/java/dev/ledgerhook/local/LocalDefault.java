@@ -14,7 +14,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
-import dev.ledgerhook.accounting.quickbooks.QuickBooksConnections;
+import dev.ledgerhook.connections.QuickBooksConnections;
 import dev.ledgerhook.local.esm.QueueEventSource;
 import dev.ledgerhook.local.front.HttpApiFront;
 import dev.ledgerhook.local.lambda.FunctionSpec;

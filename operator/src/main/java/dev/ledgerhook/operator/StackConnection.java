@@ -4,7 +4,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.Optional;
 
-import dev.ledgerhook.accounting.quickbooks.QuickBooksConnections;
+import dev.ledgerhook.connections.QuickBooksConnections;
 import dev.ledgerhook.ledger.EventProgress;
 import dev.ledgerhook.secrets.SecretResolver;
 import dev.ledgerhook.secrets.SecretsConfig;

@@ -19,7 +19,7 @@ import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.ledgerhook.accounting.quickbooks.QuickBooksConnections;
+import dev.ledgerhook.connections.QuickBooksConnections;
 import dev.ledgerhook.ledger.EventId;
 import dev.ledgerhook.queue.EnvelopeCodec;
 import dev.ledgerhook.queue.EventEnvelope;

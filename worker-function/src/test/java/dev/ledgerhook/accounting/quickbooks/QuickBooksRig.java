@@ -13,6 +13,7 @@ import dev.ledgerhook.stack.StackResources;
 import dev.ledgerhook.teststack.TestStack;
 import dev.ledgerhook.teststack.TestStacks;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import dev.ledgerhook.connections.QuickBooksConnections;
 
 /**
  * The adapter wired by hand, as CDI wires it, over the shared test stack (moto for DynamoDB) and a

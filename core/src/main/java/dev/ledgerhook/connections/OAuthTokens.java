@@ -1,4 +1,4 @@
-package dev.ledgerhook.accounting.quickbooks;
+package dev.ledgerhook.connections;
 
 import java.time.Duration;
 

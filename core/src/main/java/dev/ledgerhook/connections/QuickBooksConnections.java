@@ -1,4 +1,4 @@
-package dev.ledgerhook.accounting.quickbooks;
+package dev.ledgerhook.connections;
 
 import java.time.Instant;
 import java.util.HashMap;
@@ -58,7 +58,7 @@ public class QuickBooksConnections {
     }
 
     /** Takes the refresh lock if the connection is still at {@code version} and nobody holds a live lock. */
-    boolean lock(QuickBooksConnection seen, String owner, Instant now, Instant until) {
+    public boolean lock(QuickBooksConnection seen, String owner, Instant now, Instant until) {
         try {
             dynamoDb.updateItem(update -> update.tableName(resources.tenantsTable()).key(key(seen.tenant()))
                     .updateExpression("SET lockOwner = :owner, lockUntil = :until")
@@ -72,7 +72,7 @@ public class QuickBooksConnections {
     }
 
     /** Stores refreshed tokens under the lock this owner holds, and releases it. */
-    boolean saveRefreshed(QuickBooksConnection seen, String owner, OAuthTokens tokens, Instant now) {
+    public boolean saveRefreshed(QuickBooksConnection seen, String owner, OAuthTokens tokens, Instant now) {
         try {
             dynamoDb.updateItem(update -> update.tableName(resources.tenantsTable()).key(key(seen.tenant()))
                     .updateExpression("SET refreshToken = :refresh, accessToken = :access, accessTokenExpiresAt = :expires,"
@@ -88,7 +88,7 @@ public class QuickBooksConnections {
         }
     }
 
-    void unlock(QuickBooksConnection seen, String owner) {
+    public void unlock(QuickBooksConnection seen, String owner) {
         try {
             dynamoDb.updateItem(update -> update.tableName(resources.tenantsTable()).key(key(seen.tenant()))
                     .updateExpression("REMOVE lockOwner, lockUntil")

@@ -22,6 +22,8 @@ import dev.ledgerhook.accounting.EntityType;
 import dev.ledgerhook.accounting.ExternalId;
 import dev.ledgerhook.accounting.ExternalIdMap;
 import dev.ledgerhook.accounting.SourceRef;
+import dev.ledgerhook.connections.QuickBooksConnection;
+import dev.ledgerhook.connections.QuickBooksConnections;
 
 /**
  * QuickBooks Online (API v3) behind {@link AccountingPort}. Every upsert is safe to repeat:

@@ -20,6 +20,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.ledgerhook.accounting.AccountingException;
+import dev.ledgerhook.connections.OAuthTokens;
+import dev.ledgerhook.connections.QuickBooksConnection;
 
 /**
  * QuickBooks Online API v3 over HTTP: one call, with the realm limiter around it, a refresh and one

@@ -13,6 +13,9 @@ import jakarta.inject.Provider;
 import dev.ledgerhook.accounting.AccountingException;
 import dev.ledgerhook.secrets.SecretResolver;
 import dev.ledgerhook.secrets.SecretUnavailableException;
+import dev.ledgerhook.connections.OAuthTokens;
+import dev.ledgerhook.connections.QuickBooksConnection;
+import dev.ledgerhook.connections.QuickBooksConnections;
 
 /**
  * A valid access token per tenant. Refreshed before expiry; the refresh happens under a lock in
