@@ -37,10 +37,10 @@ record StormSettings(int events, long seed, int senders, int ingestContainers, i
               --kill-every s         mean seconds between random SIGKILLs of a container (default 30)
               --window-kill-rate r   share of claim->send and call->COMPLETED windows ended by SIGKILL (default 0.001)
               --window-kill-cap n    at most n kills per window (default 10)
-              --drain-timeout s      seconds the queue may take to empty (default 900)""";
+              --drain-timeout s      seconds the queue may take to empty (default 2700)""";
 
     static StormSettings fullSize(Path work) {
-        return new StormSettings(10_000, 1, 6, 2, 2, Duration.ofSeconds(30), 0.001, 10, Duration.ofMinutes(15), work);
+        return new StormSettings(10_000, 1, 6, 2, 2, Duration.ofSeconds(30), 0.001, 10, Duration.ofMinutes(45), work);
     }
 
     static StormSettings parse(List<String> args, Path work) {
