@@ -90,9 +90,7 @@ public class EventProcessor {
         try {
             result = onlyTheTenantsCompany(event, result);
         } catch (SdkException e) {
-            String code = "LH-" + e.getClass().getSimpleName();
-            progress.lastError(event.id(), code, String.valueOf(e.getMessage()));
-            return new ProcessingOutcome.Transient(code, String.valueOf(e.getMessage()));
+            return retryLater(event, "LH-" + e.getClass().getSimpleName(), String.valueOf(e.getMessage()));
         }
         if (result instanceof MappingResult.Skip skip) {
             return settled(progress.skipped(event.id(), skip.reason()), new ProcessingOutcome.Skipped(skip.reason()));
@@ -108,13 +106,17 @@ public class EventProcessor {
             if (!e.isTransient()) {
                 return fail(event, e.code(), e.getMessage());
             }
-            progress.lastError(event.id(), e.code(), e.getMessage());
-            return new ProcessingOutcome.Transient(e.code(), e.getMessage());
+            return retryLater(event, e.code(), e.getMessage());
         } catch (Exception e) {
             String code = e instanceof TenantGuards.DeadlineReached ? "LH-DEADLINE" : "LH-" + e.getClass().getSimpleName();
-            progress.lastError(event.id(), code, String.valueOf(e.getMessage()));
-            return new ProcessingOutcome.Transient(code, String.valueOf(e.getMessage()));
+            return retryLater(event, code, String.valueOf(e.getMessage()));
         }
+    }
+
+    /** A transient failure: the error is kept on the event (PROCESSING) for its next delivery. */
+    private ProcessingOutcome retryLater(EventEnvelope event, String code, String message) {
+        progress.lastError(event.id(), code, message);
+        return new ProcessingOutcome.Transient(code, message);
     }
 
     private String applyAll(EventEnvelope event, List<AccountingCommand> commands, Guard guard, long deadlineMillis,
