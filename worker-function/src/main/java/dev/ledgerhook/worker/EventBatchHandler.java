@@ -75,10 +75,17 @@ public class EventBatchHandler implements RequestHandler<SQSEvent, SQSBatchRespo
         Map<SQSEvent.SQSMessage, Future<Boolean>> running = new LinkedHashMap<>();
         Set<EventId> inThisBatch = new HashSet<>();
         for (SQSEvent.SQSMessage message : event.getRecords()) {
-            if (isRepeatInBatch(message, inThisBatch)) {
+            EventEnvelope envelope;
+            try {
+                envelope = EnvelopeCodec.decode(message.getBody());
+            } catch (MalformedEnvelopeException poison) {
+                running.put(message, executor.submit(() -> deadLetterPoison(message, poison)));
                 continue;
             }
-            running.put(message, executor.submit(() -> handle(message, deadline)));
+            if (isRepeatInBatch(envelope.id(), message, inThisBatch)) {
+                continue;
+            }
+            running.put(message, executor.submit(() -> handle(message, envelope, deadline)));
         }
         List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
         running.forEach((message, acknowledged) -> {
@@ -95,30 +102,24 @@ public class EventBatchHandler implements RequestHandler<SQSEvent, SQSBatchRespo
      * fails it stays on the queue itself. Running both would only make one of them wait for the
      * other's entity claim and come back later as a duplicate.
      */
-    private boolean isRepeatInBatch(SQSEvent.SQSMessage message, Set<EventId> inThisBatch) {
-        try {
-            EventId id = EnvelopeCodec.decode(message.getBody()).id();
-            if (inThisBatch.add(id)) {
-                return false;
-            }
-            outcomes.record("worker", "repeated_in_batch", 0, Map.of("tenant", id.tenant(), "source", id.source(),
-                    "eventKey", id.eventKey(), "messageId", message.getMessageId()));
-            return true;
-        } catch (MalformedEnvelopeException poison) {
-            return false; // handle() dead-letters it
+    private boolean isRepeatInBatch(EventId id, SQSEvent.SQSMessage message, Set<EventId> inThisBatch) {
+        if (inThisBatch.add(id)) {
+            return false;
         }
+        outcomes.record("worker", "repeated_in_batch", 0, Map.of("tenant", id.tenant(), "source", id.source(),
+                "eventKey", id.eventKey(), "messageId", message.getMessageId()));
+        return true;
+    }
+
+    /** A body that is no envelope goes to the DLQ with its reason and is acknowledged. */
+    private boolean deadLetterPoison(SQSEvent.SQSMessage message, MalformedEnvelopeException poison) {
+        deadLetters.send(message.getBody(), message.getMessageId(), "LH-ENVELOPE", poison.getMessage());
+        outcomes.record("worker", "poison", 0, Map.of("messageId", message.getMessageId(), "error", poison.getMessage()));
+        return true;
     }
 
     /** Returns whether the message may be deleted (acknowledged). */
-    private boolean handle(SQSEvent.SQSMessage message, long deadline) {
-        EventEnvelope envelope;
-        try {
-            envelope = EnvelopeCodec.decode(message.getBody());
-        } catch (MalformedEnvelopeException poison) {
-            deadLetters.send(message.getBody(), message.getMessageId(), "LH-ENVELOPE", poison.getMessage());
-            outcomes.record("worker", "poison", 0, Map.of("messageId", message.getMessageId(), "error", poison.getMessage()));
-            return true;
-        }
+    private boolean handle(SQSEvent.SQSMessage message, EventEnvelope envelope, long deadline) {
         ProcessingOutcome outcome = processor.process(envelope, message.getMessageId(), deadline);
         if (outcome instanceof ProcessingOutcome.Transient) {
             delayRedelivery(message);
