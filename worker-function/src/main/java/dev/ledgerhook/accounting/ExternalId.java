@@ -20,7 +20,7 @@ public record ExternalId(String tenant, EntityType type, String sourceObjectId, 
 
     /** Whether an event of this version and tie-break is older than the last one applied: it stands down. */
     public boolean isNewerThan(long version, long tieBreak) {
-        return lastVersion > version || (lastVersion == version && lastTieBreak > tieBreak);
+        return new ExternalIdMap.Order(version, tieBreak).isOlderThan(new ExternalIdMap.Order(lastVersion, lastTieBreak));
     }
 
     public String key() {

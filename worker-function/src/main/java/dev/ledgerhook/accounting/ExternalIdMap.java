@@ -72,6 +72,11 @@ public class ExternalIdMap {
 
     /** An event's place in its entity's order: version, then tie-break (see {@link AccountingCommand#tieBreak()}). */
     public record Order(long version, long tieBreak) {
+
+        /** Whether this comes before {@code other}: an older version, or the same one with a lower tie-break. */
+        public boolean isOlderThan(Order other) {
+            return version < other.version || (version == other.version && tieBreak < other.tieBreak);
+        }
     }
 
     /**
@@ -127,12 +132,7 @@ public class ExternalIdMap {
     private static Claim refusal(Map<String, AttributeValue> item, Order order) {
         Order last = new Order(number(item, "lastVersion", -1), number(item, "lastTieBreak", -1));
         Order pending = new Order(number(item, "pendingVersion", -1), number(item, "pendingTieBreak", -1));
-        return isOlder(order, last) || isOlder(order, pending) ? Claim.SUPERSEDED : Claim.BUSY;
-    }
-
-    private static boolean isOlder(Order order, Order than) {
-        return order.version() < than.version()
-                || (order.version() == than.version() && order.tieBreak() < than.tieBreak());
+        return order.isOlderThan(last) || order.isOlderThan(pending) ? Claim.SUPERSEDED : Claim.BUSY;
     }
 
     /** Gives up a claim after a failed write; only its holder can, so a failing copy never frees a live one's claim. */
