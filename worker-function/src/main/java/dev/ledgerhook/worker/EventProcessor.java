@@ -73,7 +73,7 @@ public class EventProcessor {
         log.put("attempt", start.attempt());
         ProcessingOutcome outcome = start.proceed()
                 ? run(event, deadlineMillis, log, started)
-                : new ProcessingOutcome.Skipped(start.skipReason());
+                : new ProcessingOutcome.AlreadyDone(start.skipReason());
         record(outcome, log, started);
         return outcome;
     }
@@ -196,7 +196,7 @@ public class EventProcessor {
         if (finish.held() || finish.found().isEmpty()) {
             return outcome;
         }
-        return new ProcessingOutcome.Skipped("already " + finish.found().get());
+        return new ProcessingOutcome.AlreadyDone("already " + finish.found().get());
     }
 
     private void record(ProcessingOutcome outcome, Map<String, Object> log, long started) {
@@ -206,6 +206,9 @@ public class EventProcessor {
         } else if (outcome instanceof ProcessingOutcome.Skipped skipped) {
             name = "skipped";
             log.put("reason", skipped.reason());
+        } else if (outcome instanceof ProcessingOutcome.AlreadyDone again) {
+            name = "already_done";
+            log.put("reason", again.reason());
         } else if (outcome instanceof ProcessingOutcome.Transient failure) {
             name = "retry_later";
             log.put("errorCode", failure.code());

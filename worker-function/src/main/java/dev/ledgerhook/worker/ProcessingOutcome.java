@@ -7,8 +7,16 @@ public sealed interface ProcessingOutcome {
     record Completed(String accountingIds) implements ProcessingOutcome {
     }
 
-    /** Nothing to do, or already done: acknowledge. */
+    /** Nothing to do for this event (a type not booked, another company's change): acknowledge. */
     record Skipped(String reason) implements ProcessingOutcome {
+    }
+
+    /**
+     * The event was finished before this delivery of it (SQS redelivered it, a replay, or a duplicate
+     * the ingest did not catch): acknowledge. Counted apart from {@link Skipped} because it is the
+     * worker's view of duplicates: the dashboard's duplicate detection rate is built on it.
+     */
+    record AlreadyDone(String reason) implements ProcessingOutcome {
     }
 
     /** Try again later: report in batchItemFailures, visibility extended. */

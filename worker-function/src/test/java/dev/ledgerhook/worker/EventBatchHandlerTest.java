@@ -112,6 +112,32 @@ class EventBatchHandlerTest {
         assertEquals(2, fixture.stats(realm).path("entities").path("Customer").path("count").asInt());
     }
 
+    /** The worker's view of a duplicate: an event delivered again once finished is its own outcome, counted by the dashboard. */
+    @Test
+    void anEventDeliveredAgainAfterItCompletedIsAcknowledgedAsAlreadyDone() {
+        String tenant = WorkerFixture.newTenant();
+        String realm = fixture.connect(tenant);
+        EventEnvelope created = customerCreated(tenant, "evt_again", "cus_again", 1_000, "Again Customer");
+        fixture.enqueue(created);
+        fixture.deliver(fixture.receive(1, Set.of(tenant)));
+        assertEquals("COMPLETED", status(tenant, "evt_again"));
+
+        fixture.enqueue(created);
+        java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream console = System.out;
+        System.setOut(new java.io.PrintStream(printed, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            fixture.deliver(fixture.receive(1, Set.of(tenant)));
+        } finally {
+            System.setOut(console);
+        }
+
+        String lines = printed.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(lines.lines().anyMatch(line -> line.contains("\"outcome\":\"already_done\"")
+                && line.contains("\"eventKey\":\"evt_again\"") && line.contains("\"reason\":\"already COMPLETED\"")), lines);
+        assertEquals(1, fixture.stats(realm).path("entities").path("Customer").path("creates").asInt());
+    }
+
     /**
      * Issue 15 item 1: two partial refunds of one charge in the same second tie on Stripe's
      * one-second version; in either order the refund receipt ends on the larger cumulative amount.

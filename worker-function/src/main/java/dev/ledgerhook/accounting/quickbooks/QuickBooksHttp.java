@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -22,11 +23,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ledgerhook.accounting.AccountingException;
 import dev.ledgerhook.connections.OAuthTokens;
 import dev.ledgerhook.connections.QuickBooksConnection;
+import dev.ledgerhook.outcomes.OutcomeLog;
 
 /**
  * QuickBooks Online API v3 over HTTP: one call, with the realm limiter around it, a refresh and one
  * retry on 401, and in-process retries of 429 after its Retry-After (bounded). Everything else is
- * turned into an {@link AccountingException} for the adapter to decide on.
+ * turned into an {@link AccountingException} for the adapter to decide on. Each 429 writes an
+ * outcome line {@code quickbooks_throttled} (tenant, realm, Retry-After): the dashboard counts them
+ * per tenant.
  */
 @ApplicationScoped
 public class QuickBooksHttp {
@@ -36,12 +40,14 @@ public class QuickBooksHttp {
     private final QuickBooksConfig config;
     private final RealmLimiter limiter;
     private final AccessTokens tokens;
+    private final OutcomeLog outcomes;
     private final HttpClient http;
 
-    public QuickBooksHttp(QuickBooksConfig config, RealmLimiter limiter, AccessTokens tokens) {
+    public QuickBooksHttp(QuickBooksConfig config, RealmLimiter limiter, AccessTokens tokens, OutcomeLog outcomes) {
         this.config = config;
         this.limiter = limiter;
         this.tokens = tokens;
+        this.outcomes = outcomes;
         this.http = HttpClient.newBuilder().connectTimeout(config.requestTimeout()).build();
     }
 
@@ -88,6 +94,8 @@ public class QuickBooksHttp {
             if (response.statusCode() == 429) {
                 Duration wait = fault.retryAfter().orElse(Duration.ofSeconds(1));
                 limiter.pause(connection.realmId(), wait);
+                outcomes.record("worker", "quickbooks_throttled", 0, Map.of("tenant", connection.tenant(),
+                        "realm", connection.realmId(), "retryAfterMs", wait.toMillis()));
                 if (throttled++ < config.throttleRetries() && wait.compareTo(config.maxRetryAfter()) <= 0) {
                     continue;
                 }

@@ -223,14 +223,28 @@ class QuickBooksAdapterTest {
         });
         lift.start();
         long started = System.nanoTime();
-
-        AppliedChange change = adapter.apply(new CommandContext(tenant, "stripe", "evt_429", 0), customer("cus_429", 1, "Edsger Dijkstra"));
+        java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream console = System.out;
+        System.setOut(new java.io.PrintStream(printed, true, java.nio.charset.StandardCharsets.UTF_8));
+        AppliedChange change;
+        try {
+            change = adapter.apply(new CommandContext(tenant, "stripe", "evt_429", 0), customer("cus_429", 1, "Edsger Dijkstra"));
+        } finally {
+            System.setOut(console);
+        }
 
         long waitedMillis = (System.nanoTime() - started) / 1_000_000;
         lift.join();
         assertEquals(Outcome.CREATED, change.outcome());
         assertTrue(waitedMillis >= 1_000, "honoured Retry-After: waited " + waitedMillis + " ms");
-        assertTrue(stats().path("throttled").asInt() >= 1);
+        int throttled = stats().path("throttled").asInt();
+        assertTrue(throttled >= 1);
+        // Each 429 is an outcome line the dashboard counts per tenant.
+        long lines = printed.toString(java.nio.charset.StandardCharsets.UTF_8).lines()
+                .filter(line -> line.contains("\"outcome\":\"quickbooks_throttled\""))
+                .filter(line -> line.contains("\"tenant\":\"" + tenant + "\"") && line.contains("\"realm\":\"" + realm + "\""))
+                .count();
+        assertEquals(throttled, lines, printed.toString(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     @Test

@@ -5,6 +5,7 @@ import java.util.Optional;
 import java.util.UUID;
 
 import dev.ledgerhook.accounting.ExternalIdMap;
+import dev.ledgerhook.outcomes.OutcomeLog;
 import dev.ledgerhook.quickbooks.simulator.QuickBooksSimulator;
 import dev.ledgerhook.secrets.SecretResolver;
 import dev.ledgerhook.secrets.SecretsConfig;
@@ -59,7 +60,7 @@ final class QuickBooksRig implements AutoCloseable {
     QuickBooksAdapter adapter(QuickBooksConfig config) {
         QuickBooksHttp[] http = new QuickBooksHttp[1];
         AccessTokens tokens = new AccessTokens(connections, secrets, config, () -> http[0]);
-        http[0] = new QuickBooksHttp(config, new RealmLimiter(config), tokens);
+        http[0] = new QuickBooksHttp(config, new RealmLimiter(config), tokens, new OutcomeLog());
         return new QuickBooksAdapter(http[0], connections, map, config);
     }
 
@@ -67,7 +68,7 @@ final class QuickBooksRig implements AutoCloseable {
         QuickBooksConfig config = config(simulator.baseUrl());
         QuickBooksHttp[] http = new QuickBooksHttp[1];
         AccessTokens tokens = new AccessTokens(connections, secrets, config, () -> http[0]);
-        http[0] = new QuickBooksHttp(config, new RealmLimiter(config), tokens);
+        http[0] = new QuickBooksHttp(config, new RealmLimiter(config), tokens, new OutcomeLog());
         return tokens;
     }
 
