@@ -78,6 +78,45 @@ class SqsContractTest {
         assertEquals("poison", dead.get(0).body());
     }
 
+    /**
+     * README's AWS-native redrive: {@code start-message-move-task} with the events queue's ARN as
+     * destination returns both kinds of dead letter: one SQS moved after maxReceiveCount and one the
+     * worker sent itself (a permanent failure), which has no dead-letter source to return to.
+     */
+    @Test
+    void aMoveTaskToTheEventsQueueArnReturnsRedrivenAndSentDeadLetters() throws Exception {
+        List<String> queues = provisionQueues();
+        String queue = queues.get(0);
+        String deadLetters = queues.get(1);
+        sqs.sendMessage(send -> send.queueUrl(queue).messageBody("redriven-by-sqs"));
+        for (int receives = 0; receives < StackDefinition.MAX_RECEIVE_COUNT; receives++) {
+            receiveOne(queue);
+            Thread.sleep(1_100);
+        }
+        assertTrue(receive(queue, 1).isEmpty(), "moved to the DLQ by the redrive policy");
+        sqs.sendMessage(send -> send.queueUrl(deadLetters).messageBody("sent-by-the-worker"));
+
+        String task = sqs.startMessageMoveTask(move -> move.sourceArn(arn(deadLetters)).destinationArn(arn(queue)))
+                .taskHandle();
+        for (int poll = 0; poll < 50 && !moveTaskStatus(deadLetters).equals("COMPLETED"); poll++) {
+            Thread.sleep(200);
+        }
+
+        assertEquals("COMPLETED", moveTaskStatus(deadLetters), "task " + task);
+        List<String> bodies = receive(queue, 2).stream().map(Message::body).sorted().toList();
+        assertEquals(List.of("redriven-by-sqs", "sent-by-the-worker"), bodies);
+        assertTrue(receive(deadLetters, 0).isEmpty());
+    }
+
+    private String moveTaskStatus(String deadLetters) {
+        return sqs.listMessageMoveTasks(list -> list.sourceArn(arn(deadLetters))).results().get(0).status();
+    }
+
+    private String arn(String queueUrl) {
+        return sqs.getQueueAttributes(get -> get.queueUrl(queueUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
+                .attributes().get(QueueAttributeName.QUEUE_ARN);
+    }
+
     private void assertRedrivePolicyNames(String queue, String deadLetters) throws Exception {
         String policy = sqs.getQueueAttributes(get -> get.queueUrl(queue).attributeNames(QueueAttributeName.REDRIVE_POLICY))
                 .attributes().get(QueueAttributeName.REDRIVE_POLICY);
