@@ -32,6 +32,7 @@ import dev.ledgerhook.ledger.ClaimRequest;
 import dev.ledgerhook.ledger.EventId;
 import dev.ledgerhook.ledger.EventLedger;
 import dev.ledgerhook.ledger.EventProgress;
+import dev.ledgerhook.outcomes.PrintedLines;
 import dev.ledgerhook.providers.QuickBooksProvider;
 import dev.ledgerhook.providers.ShopifyProvider;
 import dev.ledgerhook.providers.WebhookRequest;
@@ -114,7 +115,7 @@ class EventBatchHandlerTest {
 
     /** The worker's view of a duplicate: an event delivered again once finished is its own outcome, counted by the dashboard. */
     @Test
-    void anEventDeliveredAgainAfterItCompletedIsAcknowledgedAsAlreadyDone() {
+    void anEventDeliveredAgainAfterItCompletedIsAcknowledgedAsAlreadyDone() throws Exception {
         String tenant = WorkerFixture.newTenant();
         String realm = fixture.connect(tenant);
         EventEnvelope created = customerCreated(tenant, "evt_again", "cus_again", 1_000, "Again Customer");
@@ -123,16 +124,8 @@ class EventBatchHandlerTest {
         assertEquals("COMPLETED", status(tenant, "evt_again"));
 
         fixture.enqueue(created);
-        java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
-        java.io.PrintStream console = System.out;
-        System.setOut(new java.io.PrintStream(printed, true, java.nio.charset.StandardCharsets.UTF_8));
-        try {
-            fixture.deliver(fixture.receive(1, Set.of(tenant)));
-        } finally {
-            System.setOut(console);
-        }
+        String lines = PrintedLines.during(() -> fixture.deliver(fixture.receive(1, Set.of(tenant)))).text();
 
-        String lines = printed.toString(java.nio.charset.StandardCharsets.UTF_8);
         assertTrue(lines.lines().anyMatch(line -> line.contains("\"outcome\":\"already_done\"")
                 && line.contains("\"eventKey\":\"evt_again\"") && line.contains("\"reason\":\"already COMPLETED\"")), lines);
         assertEquals(1, fixture.stats(realm).path("entities").path("Customer").path("creates").asInt());

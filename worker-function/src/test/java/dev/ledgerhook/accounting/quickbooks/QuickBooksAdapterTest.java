@@ -37,6 +37,7 @@ import dev.ledgerhook.accounting.Commands.SalesLine;
 import dev.ledgerhook.accounting.EntityType;
 import dev.ledgerhook.accounting.ExternalId;
 import dev.ledgerhook.accounting.ExternalIdMap;
+import dev.ledgerhook.outcomes.PrintedLines;
 
 /** The adapter against the QuickBooks simulator over real HTTP, with the external-id map in moto's DynamoDB. */
 class QuickBooksAdapterTest {
@@ -223,15 +224,9 @@ class QuickBooksAdapterTest {
         });
         lift.start();
         long started = System.nanoTime();
-        java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
-        java.io.PrintStream console = System.out;
-        System.setOut(new java.io.PrintStream(printed, true, java.nio.charset.StandardCharsets.UTF_8));
-        AppliedChange change;
-        try {
-            change = adapter.apply(new CommandContext(tenant, "stripe", "evt_429", 0), customer("cus_429", 1, "Edsger Dijkstra"));
-        } finally {
-            System.setOut(console);
-        }
+        PrintedLines<AppliedChange> printed = PrintedLines.during(() ->
+                adapter.apply(new CommandContext(tenant, "stripe", "evt_429", 0), customer("cus_429", 1, "Edsger Dijkstra")));
+        AppliedChange change = printed.value();
 
         long waitedMillis = (System.nanoTime() - started) / 1_000_000;
         lift.join();
@@ -240,11 +235,11 @@ class QuickBooksAdapterTest {
         int throttled = stats().path("throttled").asInt();
         assertTrue(throttled >= 1);
         // Each 429 is an outcome line the dashboard counts per tenant.
-        long lines = printed.toString(java.nio.charset.StandardCharsets.UTF_8).lines()
+        long lines = printed.text().lines()
                 .filter(line -> line.contains("\"outcome\":\"quickbooks_throttled\""))
                 .filter(line -> line.contains("\"tenant\":\"" + tenant + "\"") && line.contains("\"realm\":\"" + realm + "\""))
                 .count();
-        assertEquals(throttled, lines, printed.toString(java.nio.charset.StandardCharsets.UTF_8));
+        assertEquals(throttled, lines, printed.text());
     }
 
     @Test
