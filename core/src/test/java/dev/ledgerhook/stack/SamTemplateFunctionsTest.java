@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -24,14 +25,21 @@ class SamTemplateFunctionsTest {
     private static final String QUARKUS_HANDLER = "io.quarkus.amazon.lambda.runtime.QuarkusStreamHandler::handleRequest";
 
     @Test
-    void bothFunctionsUseQuarkusHandlerAndTheirModulesZip() throws IOException {
+    void bothFunctionsUseQuarkusHandlerAndAreBuiltByTheirModulesMakeTarget() throws IOException {
         JsonNode template = SamTemplate.loadTree();
         assertEquals(QUARKUS_HANDLER, template.path("Globals").path("Function").path("Handler").asText());
-        assertEquals("ingest-function/target/function.zip", codeUri(template, "IngestFunction"));
-        assertEquals("worker-function/target/function.zip", codeUri(template, "WorkerFunction"));
-        for (String module : List.of("ingest-function", "worker-function")) {
+        String makefile = Files.readString(SamTemplate.repositoryRoot().resolve("infra/build/Makefile"));
+        Map<String, String> modules = Map.of("IngestFunction", "ingest-function", "WorkerFunction", "worker-function");
+        modules.forEach((function, module) -> {
+            JsonNode resource = template.path("Resources").path(function);
+            assertEquals("infra/build", codeUri(template, function), function);
+            assertEquals("makefile", resource.path("Metadata").path("BuildMethod").asText(), function);
+            assertEquals(".", resource.path("Metadata").path("WorkingDirectory").asText(), function);
             assertTrue(Files.exists(SamTemplate.repositoryRoot().resolve(module).resolve("pom.xml")), module);
-        }
+            String target = makefile.substring(makefile.indexOf("build-" + function + ":"));
+            assertTrue(target.contains("-pl " + module + " -am package"), function + " builds " + module);
+            assertTrue(target.contains(module + "/target/function.zip -d \"$(ARTIFACTS_DIR)\""), function + " unpacks its zip");
+        });
     }
 
     @Test
