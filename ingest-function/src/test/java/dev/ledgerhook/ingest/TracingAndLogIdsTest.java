@@ -30,6 +30,7 @@ import dev.ledgerhook.queue.EventQueue;
 import dev.ledgerhook.secrets.SecretResolver;
 import dev.ledgerhook.teststack.TestStackResource;
 import dev.ledgerhook.tenants.TenantDirectory;
+import dev.ledgerhook.tracing.DaemonListener;
 import dev.ledgerhook.tracing.TraceHeader;
 import dev.ledgerhook.tracing.Tracer;
 import io.quarkus.test.common.QuarkusTestResource;

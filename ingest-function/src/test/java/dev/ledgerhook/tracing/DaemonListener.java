@@ -1,4 +1,4 @@
-package dev.ledgerhook.ingest;
+package dev.ledgerhook.tracing;
 
 import java.io.IOException;
 import java.net.DatagramPacket;
@@ -12,21 +12,21 @@ import java.util.List;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-/** (As core's test of the same name.) A stand-in X-Ray daemon: a UDP socket on an ephemeral loopback port that hands back what it received. */
-final class DaemonListener implements AutoCloseable {
+/** (A copy of core's test helper: test classes are not shared between modules.) A stand-in X-Ray daemon: a UDP socket on an ephemeral loopback port that hands back what it received. */
+public final class DaemonListener implements AutoCloseable {
 
-    static final String PROTOCOL_HEADER = "{\"format\": \"json\", \"version\": 1}\n";
+    public static final String PROTOCOL_HEADER = "{\"format\": \"json\", \"version\": 1}\n";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final DatagramSocket socket;
 
-    DaemonListener() throws IOException {
+    public DaemonListener() throws IOException {
         socket = new DatagramSocket(0, InetAddress.getLoopbackAddress());
     }
 
     /** The address setting that points a tracer here, as {@code AWS_XRAY_DAEMON_ADDRESS} would. */
-    String address() {
+    public String address() {
         return "127.0.0.1:" + socket.getLocalPort();
     }
 
@@ -34,7 +34,7 @@ final class DaemonListener implements AutoCloseable {
      * The subsegment documents received until none arrives for {@code quietMillis}; each datagram
      * must start with the daemon protocol's header line.
      */
-    List<JsonNode> received(int quietMillis) throws IOException {
+    public List<JsonNode> received(int quietMillis) throws IOException {
         List<JsonNode> documents = new ArrayList<>();
         byte[] buffer = new byte[65_536];
         socket.setSoTimeout(quietMillis);
