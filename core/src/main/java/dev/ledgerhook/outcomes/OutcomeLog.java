@@ -5,17 +5,22 @@ import java.io.PrintStream;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.util.Map;
+import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 
+import dev.ledgerhook.tracing.LogContext;
+
 /**
  * One JSON line per outcome on standard output, in CloudWatch Embedded Metric Format: the same
  * line is the structured log record (tenant, source, key, outcome, latency, ...) and, once in
  * CloudWatch Logs, the metrics {@code Outcomes} (count) and {@code LatencyMs} in namespace
  * {@code Ledgerhook}, by {@code function} and {@code outcome}. No metrics client, no extra call.
+ * Each line also carries the invocation's {@code requestId} and, when it is traced, {@code traceId},
+ * from the logging MDC ({@link LogContext}) of the thread that records it.
  */
 @ApplicationScoped
 public class OutcomeLog {
@@ -50,6 +55,7 @@ public class OutcomeLog {
             for (Map.Entry<String, ?> field : fields.entrySet()) {
                 writeField(json, field.getKey(), field.getValue());
             }
+            writeInvocation(json, fields);
             json.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -82,6 +88,18 @@ public class OutcomeLog {
         json.writeEndObject();
         json.writeEndArray();
         json.writeEndObject();
+    }
+
+    /** The invocation's request and trace ids from the MDC (see {@link LogContext}), where set and not a field already. */
+    private static void writeInvocation(JsonGenerator json, Map<String, ?> fields) throws IOException {
+        Optional<String> requestId = LogContext.requestId();
+        if (requestId.isPresent() && !fields.containsKey(LogContext.REQUEST_ID)) {
+            json.writeStringField(LogContext.REQUEST_ID, requestId.get());
+        }
+        Optional<String> traceId = LogContext.traceId();
+        if (traceId.isPresent() && !fields.containsKey(LogContext.TRACE_ID)) {
+            json.writeStringField(LogContext.TRACE_ID, traceId.get());
+        }
     }
 
     private static void writeField(JsonGenerator json, String name, Object value) throws IOException {

@@ -103,7 +103,7 @@ class SamTemplateFunctionsTest {
      */
     private static Set<String> readVariables() {
         List<Class<?>> mappings = List.of(StackConfig.class, dev.ledgerhook.secrets.SecretsConfig.class,
-                dev.ledgerhook.tenants.TenantDirectory.Config.class);
+                dev.ledgerhook.tenants.TenantDirectory.Config.class, dev.ledgerhook.tracing.TracingConfig.class);
         return mappings.stream().flatMap(type -> {
             String prefix = type.getAnnotation(io.smallrye.config.ConfigMapping.class).prefix();
             return Arrays.stream(type.getDeclaredMethods()).map(Method::getName)

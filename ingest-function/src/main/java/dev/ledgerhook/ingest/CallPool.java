@@ -15,12 +15,15 @@ import java.util.function.Function;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import dev.ledgerhook.tracing.LogContext;
+
 /**
  * Runs one delivery's independent AWS calls (claims, batch sends, ENQUEUED marks, releases) a few
  * at a time on a small pool, so a delivery of 1,000 events waits for about 1,000 / width round
  * trips instead of 1,000. Lambda gives a container one delivery at a time, so there the width is
  * the delivery's own; where deliveries run side by side (tests, the local default) they share it.
- * A delivery of one event calls on its own thread: no hand-over on the common path.
+ * A delivery of one event calls on its own thread: no hand-over on the common path. The calls run
+ * with the delivery's request and trace ids in the logging MDC.
  */
 @ApplicationScoped
 class CallPool {
@@ -55,7 +58,7 @@ class CallPool {
         }
         List<Future<R>> futures = new ArrayList<>(items.size());
         for (T item : items) {
-            futures.add(pool.submit(() -> failure.get() == null ? attempt(call, item, failure) : null));
+            futures.add(pool.submit(LogContext.carried(() -> failure.get() == null ? attempt(call, item, failure) : null)));
         }
         for (Future<R> future : futures) {
             results.add(await(future));

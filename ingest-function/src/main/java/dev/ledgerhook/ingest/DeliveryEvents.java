@@ -33,6 +33,11 @@ record DeliveryEvents(List<List<DeliveryEvents.Pending>> rounds, List<DeliveryEv
         }
     }
 
+    /** The claims to make, all rounds together. */
+    int claims() {
+        return rounds.stream().mapToInt(List::size).sum();
+    }
+
     static DeliveryEvents of(List<Pending> events) {
         Map<EventId, List<String>> payloadsByKey = new HashMap<>();
         List<List<Pending>> rounds = new ArrayList<>();

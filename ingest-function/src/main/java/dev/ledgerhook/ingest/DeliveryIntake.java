@@ -34,6 +34,7 @@ import dev.ledgerhook.secrets.SecretResolver;
 import dev.ledgerhook.secrets.SecretUnavailableException;
 import dev.ledgerhook.tenants.SourceConfig;
 import dev.ledgerhook.tenants.TenantDirectory;
+import dev.ledgerhook.tracing.Tracer;
 import software.amazon.awssdk.core.exception.SdkException;
 
 /**
@@ -41,7 +42,8 @@ import software.amazon.awssdk.core.exception.SdkException;
  * signature, parse, claim each event, enqueue the new ones, answer. A delivery's claims, sends,
  * marks and releases run side by side on the {@link CallPool}. Nothing is written before the
  * signature verifies (invariant 1); a 2xx goes out only when every event is enqueued or was by an
- * earlier delivery (invariant 2).
+ * earlier delivery (invariant 2). When the invocation is traced, the claims are one span
+ * {@code claim} and the send one span {@code send} (see {@link Tracer}).
  */
 @ApplicationScoped
 public class DeliveryIntake {
@@ -54,11 +56,12 @@ public class DeliveryIntake {
     private final IngestConfig config;
     private final OutcomeLog outcomes;
     private final CallPool calls;
+    private final Tracer tracer;
     private final Clock clock = Clock.systemUTC();
 
     public DeliveryIntake(TenantDirectory tenants, SecretResolver secrets, WebhookProviders providers,
                           EventLedger ledger, EventQueue queue, IngestConfig config, OutcomeLog outcomes,
-                          CallPool calls) {
+                          CallPool calls, Tracer tracer) {
         this.tenants = tenants;
         this.secrets = secrets;
         this.providers = providers;
@@ -67,6 +70,7 @@ public class DeliveryIntake {
         this.config = config;
         this.outcomes = outcomes;
         this.calls = calls;
+        this.tracer = tracer;
     }
 
     public IntakeResult handle(String tenant, String source, Optional<String> contentType, WebhookRequest request) {
@@ -137,7 +141,13 @@ public class DeliveryIntake {
         } catch (IllegalArgumentException e) {
             return delivery.reject(400, "malformed_payload", e.getMessage());
         }
-        Optional<List<Claim>> claims = claimAll(distinct.rounds());
+        Optional<List<Claim>> claims = tracer.trace("claim", delivery.annotations(distinct.claims()), span -> {
+            Optional<List<Claim>> won = claimAll(distinct.rounds());
+            if (won.isEmpty()) {
+                span.fault();
+            }
+            return won;
+        });
         if (claims.isEmpty()) {
             return delivery.unavailable("claim_failed", "the event store is unavailable; retry later");
         }
@@ -187,7 +197,7 @@ public class DeliveryIntake {
      */
     private IntakeResult enqueue(List<Claim> claims, List<DeliveryEvents.Pending> repeated, Delivery delivery) {
         List<ClaimOutcome.Claimed> won = won(claims);
-        List<Boolean> sent = won.isEmpty() ? List.of() : queue.send(envelopes(claims), calls.executor());
+        List<Boolean> sent = won.isEmpty() ? List.of() : send(envelopes(claims), delivery);
         List<ClaimOutcome.Claimed> enqueued = new ArrayList<>();
         List<ClaimOutcome.Claimed> unsent = new ArrayList<>();
         for (int i = 0; i < won.size(); i++) {
@@ -196,6 +206,17 @@ public class DeliveryIntake {
         calls.all(enqueued, this::markQuietly);
         calls.all(unsent, this::releaseQuietly);
         return answer(claims, unsent, repeated, delivery);
+    }
+
+    /** The SQS send of the won events, in one span; a span with events left unsent is a fault. */
+    private List<Boolean> send(List<EventEnvelope> envelopes, Delivery delivery) {
+        return tracer.trace("send", delivery.annotations(envelopes.size()), span -> {
+            List<Boolean> sent = queue.send(envelopes, calls.executor());
+            if (sent.contains(false)) {
+                span.annotate("unsent", sent.stream().filter(ok -> !ok).count()).fault();
+            }
+            return sent;
+        });
     }
 
     private IntakeResult answer(List<Claim> claims, List<ClaimOutcome.Claimed> unsent,
@@ -307,6 +328,11 @@ public class DeliveryIntake {
             this.tenant = tenant;
             this.source = source;
             this.started = started;
+        }
+
+        /** What the delivery's spans are annotated with. */
+        Map<String, Object> annotations(int events) {
+            return Map.of("tenant", tenant, "source", source, "events", events);
         }
 
         IntakeResult reject(int status, String error, String message) {

@@ -13,6 +13,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import dev.ledgerhook.providers.WebhookRequest;
+import dev.ledgerhook.tracing.LogContext;
 
 /** {@code POST /webhooks/{tenant}/{source}}: one endpoint per tenant and source. */
 @Path("/webhooks/{tenant}/{source}")
@@ -24,13 +25,26 @@ public class WebhookResource {
         this.intake = intake;
     }
 
+    /** The invocation's request id and trace id are in the logging MDC while it runs (see {@link LogContext}). */
     @POST
     @Consumes(MediaType.WILDCARD)
     public Response receive(@PathParam("tenant") String tenant, @PathParam("source") String source,
-                            @Context HttpHeaders headers, byte[] body) {
+                            @Context HttpHeaders headers, @Context com.amazonaws.services.lambda.runtime.Context lambda,
+                            byte[] body) {
         WebhookRequest request = new WebhookRequest(headers.getRequestHeaders(), body == null ? new byte[0] : body);
         Optional<String> contentType = Optional.ofNullable(headers.getHeaderString(HttpHeaders.CONTENT_TYPE));
-        return toResponse(intake.handle(tenant, source, contentType, request));
+        try (LogContext log = LogContext.open(requestId(lambda))) {
+            return toResponse(intake.handle(tenant, source, contentType, request));
+        }
+    }
+
+    /** The Lambda request id; none outside Lambda (the request-scoped context is then absent). */
+    static String requestId(com.amazonaws.services.lambda.runtime.Context lambda) {
+        try {
+            return lambda == null ? null : lambda.getAwsRequestId();
+        } catch (RuntimeException absent) {
+            return null;
+        }
     }
 
     static Response toResponse(IntakeResult result) {

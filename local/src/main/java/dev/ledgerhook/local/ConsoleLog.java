@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 /**
  * What the local default shows on the console from the functions' output: each outcome line
  * (the EMF JSON the functions log) condensed to one readable line, warnings and errors as they
- * are, container restarts. Everything stays in the log files.
+ * are (the functions' JSON log records as one line each), container restarts. Everything stays in the log files.
  */
 final class ConsoleLog implements Consumer<String> {
 
@@ -38,7 +38,7 @@ final class ConsoleLog implements Consumer<String> {
         try {
             JsonNode record = JSON.readTree(text);
             if (!record.has("outcome")) {
-                return java.util.Optional.empty();
+                return logRecord(record);
             }
             StringBuilder line = new StringBuilder(String.format("%-7s %-14s %s/%s %s", record.path("function").asText(),
                     record.path("outcome").asText(), record.path("tenant").asText("-"), record.path("source").asText("-"),
@@ -54,6 +54,15 @@ final class ConsoleLog implements Consumer<String> {
         } catch (Exception notJson) {
             return java.util.Optional.empty();
         }
+    }
+
+    /** A JSON log record of the functions (their prod profile logs JSON): warnings and errors only. */
+    private static java.util.Optional<String> logRecord(JsonNode record) {
+        String level = record.path("level").asText("");
+        if (!level.equals("WARN") && !level.equals("WARNING") && !level.equals("ERROR") && !level.equals("FATAL")) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(level + " [" + record.path("loggerName").asText("") + "] " + record.path("message").asText(""));
     }
 
     private static void append(StringBuilder line, JsonNode record, String field) {

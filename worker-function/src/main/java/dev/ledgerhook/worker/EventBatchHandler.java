@@ -27,6 +27,7 @@ import dev.ledgerhook.queue.EnvelopeCodec;
 import dev.ledgerhook.queue.EventEnvelope;
 import dev.ledgerhook.queue.MalformedEnvelopeException;
 import dev.ledgerhook.stack.StackResources;
+import dev.ledgerhook.tracing.LogContext;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
@@ -68,8 +69,15 @@ public class EventBatchHandler implements RequestHandler<SQSEvent, SQSBatchRespo
         this.executor = Executors.newFixedThreadPool(config.concurrency());
     }
 
+    /** The batch runs with the invocation's request id and trace id in the logging MDC, on every message's thread. */
     @Override
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
+        try (LogContext log = LogContext.open(context == null ? null : context.getAwsRequestId())) {
+            return handleBatch(event, context);
+        }
+    }
+
+    private SQSBatchResponse handleBatch(SQSEvent event, Context context) {
         long deadline = System.currentTimeMillis()
                 + (context == null ? DEFAULT_REMAINING_MILLIS : context.getRemainingTimeInMillis());
         Map<SQSEvent.SQSMessage, Future<Boolean>> running = new LinkedHashMap<>();
@@ -79,13 +87,13 @@ public class EventBatchHandler implements RequestHandler<SQSEvent, SQSBatchRespo
             try {
                 envelope = EnvelopeCodec.decode(message.getBody());
             } catch (MalformedEnvelopeException poison) {
-                running.put(message, executor.submit(() -> deadLetterPoison(message, poison)));
+                running.put(message, executor.submit(LogContext.carried(() -> deadLetterPoison(message, poison))));
                 continue;
             }
             if (isRepeatInBatch(envelope.id(), message, inThisBatch)) {
                 continue;
             }
-            running.put(message, executor.submit(() -> handle(message, envelope, deadline)));
+            running.put(message, executor.submit(LogContext.carried(() -> handle(message, envelope, deadline))));
         }
         List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
         running.forEach((message, acknowledged) -> {

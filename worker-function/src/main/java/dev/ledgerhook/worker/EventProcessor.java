@@ -23,6 +23,7 @@ import dev.ledgerhook.ledger.EventProgress;
 import dev.ledgerhook.mirror.EntityMirror;
 import dev.ledgerhook.outcomes.OutcomeLog;
 import dev.ledgerhook.queue.EventEnvelope;
+import dev.ledgerhook.tracing.Tracer;
 import dev.ledgerhook.worker.mappings.EventMappings;
 import dev.ledgerhook.worker.mappings.MappingResult;
 import io.smallrye.faulttolerance.api.Guard;
@@ -31,7 +32,8 @@ import software.amazon.awssdk.core.exception.SdkException;
 /**
  * One event, from envelope to final state: mark PROCESSING (unless already finished), map to
  * commands, apply each through the tenant's guard, mark COMPLETED. Every outcome is one outcome
- * line with what a person needs to reconcile by hand.
+ * line with what a person needs to reconcile by hand. When the invocation is traced, the two marks
+ * are spans {@code mark-processing} and {@code mark-completed}.
  */
 @ApplicationScoped
 public class EventProcessor {
@@ -44,10 +46,11 @@ public class EventProcessor {
     private final TenantGuards guards;
     private final WorkerConfig config;
     private final OutcomeLog outcomes;
+    private final Tracer tracer;
 
     public EventProcessor(EventProgress progress, EventMappings mappings, AccountingPort accounting, EntityMirror mirror,
                           QuickBooksConnections connections, TenantGuards guards, WorkerConfig config,
-                          OutcomeLog outcomes) {
+                          OutcomeLog outcomes, Tracer tracer) {
         this.progress = progress;
         this.mappings = mappings;
         this.accounting = accounting;
@@ -56,6 +59,7 @@ public class EventProcessor {
         this.guards = guards;
         this.config = config;
         this.outcomes = outcomes;
+        this.tracer = tracer;
     }
 
     /**
@@ -69,7 +73,7 @@ public class EventProcessor {
         log.put("source", event.id().source());
         log.put("eventKey", event.id().eventKey());
         log.put("eventType", event.eventType());
-        EventProgress.Start start = progress.start(event, messageId, System.currentTimeMillis());
+        EventProgress.Start start = markProcessing(event, messageId);
         log.put("attempt", start.attempt());
         ProcessingOutcome outcome = start.proceed()
                 ? run(event, deadlineMillis, log, started)
@@ -100,8 +104,7 @@ public class EventProcessor {
             String ids = result instanceof MappingResult.Apply apply
                     ? applyAll(event, apply.commands(), guard, deadlineMillis, log)
                     : mirrorEntity(event, (MappingResult.Mirror) result, guard, deadlineMillis, log);
-            return settled(progress.completed(event.id(), ids, (System.nanoTime() - started) / 1_000_000),
-                    new ProcessingOutcome.Completed(ids));
+            return settled(markCompleted(event, ids, started), new ProcessingOutcome.Completed(ids));
         } catch (AccountingException e) {
             if (!e.isTransient()) {
                 return fail(event, e.code(), e.getMessage());
@@ -111,6 +114,28 @@ public class EventProcessor {
             String code = e instanceof TenantGuards.DeadlineReached ? "LH-DEADLINE" : "LH-" + e.getClass().getSimpleName();
             return retryLater(event, code, String.valueOf(e.getMessage()));
         }
+    }
+
+    /** The PROCESSING mark (and attempt count), in span {@code mark-processing}. */
+    private EventProgress.Start markProcessing(EventEnvelope event, String messageId) {
+        return tracer.trace("mark-processing", annotations(event), span -> {
+            EventProgress.Start start = progress.start(event, messageId, System.currentTimeMillis());
+            span.annotate("attempt", start.attempt()).annotate("proceed", start.proceed());
+            return start;
+        });
+    }
+
+    /** The COMPLETED mark with the accounting ids, in span {@code mark-completed}. */
+    private EventProgress.Finish markCompleted(EventEnvelope event, String ids, long started) {
+        return tracer.trace("mark-completed", annotations(event), span -> {
+            EventProgress.Finish finish = progress.completed(event.id(), ids, (System.nanoTime() - started) / 1_000_000);
+            span.annotate("held", finish.held());
+            return finish;
+        });
+    }
+
+    private static Map<String, Object> annotations(EventEnvelope event) {
+        return Map.of("tenant", event.id().tenant(), "source", event.id().source(), "eventKey", event.id().eventKey());
     }
 
     /** A transient failure: the error is kept on the event (PROCESSING) for its next delivery. */

@@ -101,7 +101,12 @@ class WorkerFixture {
 
     /** The event source mapping's part: run the batch, delete what was acknowledged. */
     SQSBatchResponse deliver(SQSEvent batch) {
-        SQSBatchResponse response = handler.handleRequest(batch, null);
+        return deliver(batch, null);
+    }
+
+    /** {@link #deliver(SQSEvent)} in an invocation with this Lambda context. */
+    SQSBatchResponse deliver(SQSEvent batch, com.amazonaws.services.lambda.runtime.Context context) {
+        SQSBatchResponse response = handler.handleRequest(batch, context);
         Set<String> failed = response.getBatchItemFailures().stream()
                 .map(SQSBatchResponse.BatchItemFailure::getItemIdentifier).collect(Collectors.toSet());
         for (SQSEvent.SQSMessage message : batch.getRecords()) {

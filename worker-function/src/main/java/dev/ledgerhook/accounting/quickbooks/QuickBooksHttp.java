@@ -10,9 +10,12 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -24,13 +27,15 @@ import dev.ledgerhook.accounting.AccountingException;
 import dev.ledgerhook.connections.OAuthTokens;
 import dev.ledgerhook.connections.QuickBooksConnection;
 import dev.ledgerhook.outcomes.OutcomeLog;
+import dev.ledgerhook.tracing.Tracer;
 
 /**
  * QuickBooks Online API v3 over HTTP: one call, with the realm limiter around it, a refresh and one
  * retry on 401, and in-process retries of 429 after its Retry-After (bounded). Everything else is
  * turned into an {@link AccountingException} for the adapter to decide on. Each 429 writes an
  * outcome line {@code quickbooks_throttled} (tenant, realm, Retry-After): the dashboard counts them
- * per tenant.
+ * per tenant. Each HTTP request, retries included, is one span {@code quickbooks.<operation>} when
+ * the invocation is traced.
  */
 @ApplicationScoped
 public class QuickBooksHttp {
@@ -41,13 +46,16 @@ public class QuickBooksHttp {
     private final RealmLimiter limiter;
     private final AccessTokens tokens;
     private final OutcomeLog outcomes;
+    private final Tracer tracer;
     private final HttpClient http;
 
-    public QuickBooksHttp(QuickBooksConfig config, RealmLimiter limiter, AccessTokens tokens, OutcomeLog outcomes) {
+    public QuickBooksHttp(QuickBooksConfig config, RealmLimiter limiter, AccessTokens tokens, OutcomeLog outcomes,
+                          Tracer tracer) {
         this.config = config;
         this.limiter = limiter;
         this.tokens = tokens;
         this.outcomes = outcomes;
+        this.tracer = tracer;
         this.http = HttpClient.newBuilder().connectTimeout(config.requestTimeout()).build();
     }
 
@@ -55,20 +63,47 @@ public class QuickBooksHttp {
     public ObjectNode post(QuickBooksConnection connection, String entity, ObjectNode body, String requestId)
             throws AccountingException {
         String path = "/" + entity.toLowerCase(Locale.ROOT) + "?requestid=" + encode(requestId) + "&";
-        return call(connection, path, body);
+        return call(connection, new Operation("post", entity), path, body);
     }
 
     /** GET {@code /v3/company/{realm}/{entity}/{id}}. */
     public ObjectNode get(QuickBooksConnection connection, String entity, String id) throws AccountingException {
-        return call(connection, "/" + entity.toLowerCase(Locale.ROOT) + "/" + encode(id) + "?", null);
+        return call(connection, new Operation("get", entity), "/" + entity.toLowerCase(Locale.ROOT) + "/" + encode(id) + "?", null);
     }
 
     /** GET {@code /v3/company/{realm}/query?query=...}. */
     public ObjectNode query(QuickBooksConnection connection, String query) throws AccountingException {
-        return call(connection, "/query?query=" + encode(query) + "&", null);
+        return call(connection, new Operation("query", Operation.queried(query)), "/query?query=" + encode(query) + "&", null);
     }
 
-    private ObjectNode call(QuickBooksConnection connection, String pathAndQuery, ObjectNode body) throws AccountingException {
+    /**
+     * What a request is for: its span is {@code quickbooks.<name>} (post, get, query; refresh for the
+     * token endpoint), annotated with the HTTP method, the entity (where known) and the status.
+     */
+    private record Operation(String name, String entity) {
+
+        private static final Pattern FROM = Pattern.compile("(?i)\\bFROM\\s+(\\w+)");
+
+        static String queried(String query) {
+            Matcher from = FROM.matcher(query);
+            return from.find() ? from.group(1) : null;
+        }
+
+        Map<String, Object> annotations(String method, String tenant) {
+            Map<String, Object> annotations = new LinkedHashMap<>();
+            annotations.put("method", method);
+            if (entity != null) {
+                annotations.put("entity", entity);
+            }
+            if (tenant != null) {
+                annotations.put("tenant", tenant);
+            }
+            return annotations;
+        }
+    }
+
+    private ObjectNode call(QuickBooksConnection connection, Operation operation, String pathAndQuery, ObjectNode body)
+            throws AccountingException {
         URI uri = URI.create(config.baseUrl() + "/v3/company/" + connection.realmId() + pathAndQuery
                 + "minorversion=" + config.minorVersion());
         boolean refreshed = false;
@@ -76,7 +111,7 @@ public class QuickBooksHttp {
         int serverErrors = 0;
         while (true) {
             String accessToken = tokens.accessToken(connection.tenant());
-            HttpResponse<String> response = send(connection.realmId(), uri, body, accessToken);
+            HttpResponse<String> response = send(connection, operation, uri, body, accessToken);
             if (response.statusCode() == 200) {
                 return parse(response.body());
             }
@@ -114,8 +149,8 @@ public class QuickBooksHttp {
         }
     }
 
-    private HttpResponse<String> send(String realmId, URI uri, ObjectNode body, String accessToken)
-            throws AccountingException {
+    private HttpResponse<String> send(QuickBooksConnection connection, Operation operation, URI uri, ObjectNode body,
+                                      String accessToken) throws AccountingException {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri)
                 .timeout(config.requestTimeout())
                 .header("Authorization", "Bearer " + accessToken)
@@ -127,21 +162,44 @@ public class QuickBooksHttp {
         }
         // acquire returns holding a slot and throws holding none, so the slot to give back is
         // exactly the one taken here: released in the finally whatever the call does.
+        String realmId = connection.realmId();
         limiter.acquire(realmId, config.maxRetryAfter());
         try {
-            return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw QuickBooksFault.io("call to QuickBooks failed", e);
-        } catch (UncheckedIOException e) {
-            // The JDK client sometimes reports a pooled connection closed under it this way
-            // (ClosedChannelException); it is the same transient I/O failure as above.
-            throw QuickBooksFault.io("call to QuickBooks failed", e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw QuickBooksFault.io("call to QuickBooks interrupted", e);
+            HttpRequest built = request.build();
+            return exchange(operation.name(), operation.annotations(built.method(), connection.tenant()), built,
+                    "call to QuickBooks");
         } finally {
             limiter.release(realmId);
         }
+    }
+
+    /** One HTTP exchange, in its span; transport failures become transient {@link AccountingException}s. */
+    private HttpResponse<String> exchange(String operation, Map<String, Object> annotations, HttpRequest request,
+                                          String what) throws AccountingException {
+        return tracer.trace("quickbooks." + operation, annotations, span -> {
+            try {
+                HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+                span.annotate("status", response.statusCode())
+                        .http(request.method(), withoutQuery(request.uri()), response.statusCode());
+                return response;
+            } catch (IOException e) {
+                throw QuickBooksFault.io(what + " failed", e);
+            } catch (UncheckedIOException e) {
+                // The JDK client sometimes reports a pooled connection closed under it this way
+                // (ClosedChannelException); it is the same transient I/O failure as above.
+                throw QuickBooksFault.io(what + " failed", e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw QuickBooksFault.io(what + " interrupted", e);
+            }
+        });
+    }
+
+    /** The URL without its query (query text, request ids): what a span shows of it. */
+    private static String withoutQuery(URI uri) {
+        String text = uri.toString();
+        int query = text.indexOf('?');
+        return query < 0 ? text : text.substring(0, query);
     }
 
     /** Calls the token endpoint with the refresh token; a refused grant is permanent (the tenant must reconnect). */
@@ -154,17 +212,8 @@ public class QuickBooksHttp {
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString("grant_type=refresh_token&refresh_token=" + encode(refreshToken)))
                 .build();
-        HttpResponse<String> response;
-        try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw QuickBooksFault.io("token refresh failed", e);
-        } catch (UncheckedIOException e) {
-            throw QuickBooksFault.io("token refresh failed", e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw QuickBooksFault.io("token refresh interrupted", e);
-        }
+        HttpResponse<String> response = exchange("refresh", new Operation("refresh", null).annotations("POST", null),
+                request, "token refresh");
         JsonNode json = parse(response.body());
         if (response.statusCode() != 200) {
             String error = json.path("error").asText("http_" + response.statusCode());

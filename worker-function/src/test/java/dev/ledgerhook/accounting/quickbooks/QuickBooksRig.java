@@ -13,6 +13,7 @@ import dev.ledgerhook.stack.StackConfig;
 import dev.ledgerhook.stack.StackResources;
 import dev.ledgerhook.teststack.TestStack;
 import dev.ledgerhook.teststack.TestStacks;
+import dev.ledgerhook.tracing.Tracer;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import dev.ledgerhook.connections.QuickBooksConnections;
 
@@ -58,9 +59,13 @@ final class QuickBooksRig implements AutoCloseable {
     }
 
     QuickBooksAdapter adapter(QuickBooksConfig config) {
+        return adapter(config, Tracer.off());
+    }
+
+    QuickBooksAdapter adapter(QuickBooksConfig config, Tracer tracer) {
         QuickBooksHttp[] http = new QuickBooksHttp[1];
         AccessTokens tokens = new AccessTokens(connections, secrets, config, () -> http[0]);
-        http[0] = new QuickBooksHttp(config, new RealmLimiter(config), tokens, new OutcomeLog());
+        http[0] = new QuickBooksHttp(config, new RealmLimiter(config), tokens, new OutcomeLog(), tracer);
         return new QuickBooksAdapter(http[0], connections, map, config);
     }
 
@@ -68,7 +73,7 @@ final class QuickBooksRig implements AutoCloseable {
         QuickBooksConfig config = config(simulator.baseUrl());
         QuickBooksHttp[] http = new QuickBooksHttp[1];
         AccessTokens tokens = new AccessTokens(connections, secrets, config, () -> http[0]);
-        http[0] = new QuickBooksHttp(config, new RealmLimiter(config), tokens, new OutcomeLog());
+        http[0] = new QuickBooksHttp(config, new RealmLimiter(config), tokens, new OutcomeLog(), Tracer.off());
         return tokens;
     }
 
