@@ -12,7 +12,7 @@ import java.util.List;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-/** A stand-in X-Ray daemon: a UDP socket on an ephemeral loopback port that hands back what it received. */
+/** A stand-in X-Ray daemon: a UDP socket on an ephemeral loopback port that hands back what it received. The functions' tests use the harness' twin (the harness depends on core, so core cannot use it). */
 public final class DaemonListener implements AutoCloseable {
 
     public static final String PROTOCOL_HEADER = "{\"format\": \"json\", \"version\": 1}\n";

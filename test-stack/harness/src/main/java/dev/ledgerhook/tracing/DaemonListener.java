@@ -12,7 +12,10 @@ import java.util.List;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-/** (A copy of core's test helper: test classes are not shared between modules.) A stand-in X-Ray daemon: a UDP socket on an ephemeral loopback port that hands back what it received. */
+/**
+ * A stand-in X-Ray daemon: a UDP socket on an ephemeral loopback port that hands back what it
+ * received. For the functions' tests; core's own tests keep a copy, since the harness depends on core.
+ */
 public final class DaemonListener implements AutoCloseable {
 
     public static final String PROTOCOL_HEADER = "{\"format\": \"json\", \"version\": 1}\n";
