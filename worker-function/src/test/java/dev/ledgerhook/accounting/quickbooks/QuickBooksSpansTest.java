@@ -88,6 +88,36 @@ class QuickBooksSpansTest {
     }
 
     @Test
+    void aNameConflictLooksUpTheHolderInAQuerySpanThatShowsNoQueryText() throws Exception {
+        String tenant = rig.newTenant()[0];
+        try (DaemonListener daemon = new DaemonListener()) {
+            QuickBooksAdapter adapter = traced(daemon, SAMPLED);
+            createCustomer(adapter, tenant, "cus_first");
+            daemon.received(1_000);
+
+            // Another source customer with the same display name: QuickBooks refuses the POST (6240),
+            // the adapter queries who holds the name, finds it is not this customer's, and posts again.
+            adapter.apply(new CommandContext(tenant, "stripe", "evt_cus_second", 0),
+                    new Commands.UpsertCustomer("cus_second", 1, "Customer cus_first", Optional.empty()));
+
+            List<JsonNode> spans = daemon.received(1_000);
+            List<String> names = spans.stream().map(span -> span.path("name").asText()).toList();
+            assertEquals(List.of("quickbooks.post", "quickbooks.query", "quickbooks.post"), names);
+            JsonNode refused = spans.get(0);
+            assertEquals(400, refused.path("http").path("response").path("status").asInt(), refused.toString());
+            assertTrue(refused.path("error").asBoolean(), refused.toString());
+            JsonNode query = spans.get(1);
+            assertEquals("GET", query.path("annotations").path("method").asText());
+            assertEquals("Customer", query.path("annotations").path("entity").asText());
+            assertEquals(200, query.path("annotations").path("status").asInt());
+            String url = query.path("http").path("request").path("url").asText();
+            assertTrue(url.endsWith("/query"), url);
+            assertFalse(query.toString().contains("cus_first"), "the queried name stays out of the span: " + query);
+            assertEquals(200, spans.get(2).path("annotations").path("status").asInt());
+        }
+    }
+
+    @Test
     void aRetriedServerErrorIsAFaultySpanOfItsOwn() throws Exception {
         String[] connected = rig.newTenant();
         try (DaemonListener daemon = new DaemonListener()) {
